@@ -1,0 +1,69 @@
+"""Interview metadata sheets: French or English headers, cp1252, durations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vmatrix.errors import InputFileError
+from vmatrix.meta import default_label, read_metadata
+
+
+def test_french_headers_in_cp1252_with_semicolons(data: Path) -> None:
+    meta = read_metadata(data / "meta-cp1252.csv")
+    row = meta.find(Path("somewhere/cp1252.txt"))
+    assert row is not None
+    assert row.number == "3"
+    assert row.attributes == {
+        "role": "dirigeant",
+        "organisation": "PME",
+        "sector": "menuiserie",
+        "department": "44",
+        "date": "2024-03-12",
+        "duration": "90",
+        "taille": "12 salariés",
+    }
+    vtt = meta.find(Path("interview.vtt"))
+    assert vtt is not None and vtt.attributes["duration"] == "45"
+
+
+def test_english_headers_ids_and_labels(tmp_path: Path) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_text(
+        "File,ID,Number,Label,Role,Organization type,Sector,Department,Date,Duration\n"
+        "a.txt,int-a,10,Interview A,manager,SME,wine,33,2024-01-02,50\n"
+    )
+    row = read_metadata(path).find(Path("a.txt"))
+    assert row is not None
+    assert (row.id, row.number, row.label) == ("int-a", "10", "Interview A")
+    assert row.attributes["organisation"] == "SME"
+
+
+def test_rows_matched_by_id_without_file_column(tmp_path: Path) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_text("id\tnuméro\trôle\nentretien-07\t7\texpert\n")
+    row = read_metadata(path).find(Path("x/Entretien-07.docx"))
+    assert row is not None and row.number == "7"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("nom;age\nx;3\n", "no column names the transcript files"),
+        ("fichier;durée\na.txt;longue\n", "row 2: duration 'longue'"),
+        ("fichier;rôle\na.txt;expert\nA.txt;dirigeant\n", "row 3: 'A.txt' is already described in row 2"),
+        ("fichier;id\na.txt;mauvais id!\n", "row 2: id 'mauvais id!'"),
+    ],
+)
+def test_bad_metadata_says_where(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_text(content)
+    with pytest.raises(InputFileError, match=message):
+        read_metadata(path)
+
+
+def test_default_labels() -> None:
+    assert default_label("entretien-10", None) == "Entretien 10"
+    assert default_label("dupont", "4") == "Entretien 4"
+    assert default_label("dupont", None) == "dupont"

@@ -1,0 +1,148 @@
+"""Reading transcript files: encodings, Word and OpenDocument, refusals."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_docx, write_odt
+from vmatrix import readers
+from vmatrix.errors import InputFileError
+from vmatrix.readers import read_source
+
+FRENCH = "Q\u00a0: L’ERP, « c’est sûr », le cœur du métier\u00a0; 15\u00a0€.\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("cp1252", "cp1252"),
+    ],
+)
+def test_encodings_word_produces_are_detected(tmp_path: Path, encoding: str, expected: str) -> None:
+    path = tmp_path / "entretien.txt"
+    path.write_bytes(FRENCH.encode(encoding))
+    source = read_source(path)
+    assert source.text == FRENCH
+    assert source.encoding == expected
+
+
+def test_cp1252_word_file_keeps_typography_and_line_ends(data: Path) -> None:
+    source = read_source(data / "cp1252.txt")
+    assert source.encoding == "cp1252"
+    assert "\r" not in source.text
+    assert "L’ERP" in source.text and "cœur" in source.text and "15€" in source.text
+    assert "«\u00a0au cas où\u00a0»" in source.text  # non-breaking spaces kept
+
+
+def test_utf16_without_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    path.write_bytes(FRENCH.encode("utf-16-le"))
+    assert read_source(path).text == FRENCH
+
+
+def test_forced_encoding_is_used_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    path.write_bytes("déjà".encode("cp1252") + b" \x81")
+    with pytest.raises(InputFileError, match="not valid utf-8"):
+        read_source(path, encoding="utf-8")
+    with pytest.raises(InputFileError, match="unknown encoding"):
+        read_source(path, encoding="klingon")
+
+
+def test_never_falls_back_to_latin1(tmp_path: Path) -> None:
+    # In latin-1, ’ (0x92) and œ (0x9c) would become invisible control characters.
+    path = tmp_path / "e.txt"
+    path.write_bytes("L’œuvre d’une vie".encode("cp1252"))
+    text = read_source(path).text
+    assert text == "L’œuvre d’une vie"
+    assert not any(0x80 <= ord(c) <= 0x9F for c in text)
+
+
+def test_text_is_nfc_with_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    path.write_bytes("R : le cafe\u0301 du matin\r\nsuite\rfin".encode())
+    text = read_source(path).text
+    assert text == "R : le café du matin\nsuite\nfin"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b"  \n\n ", "is empty"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "not a valid .docx"),
+        ("broken.odt", b"this is plain text", "not a valid .odt"),
+        ("notes.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
+def test_bad_files_are_refused_with_the_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=reason) as info:
+        read_source(path)
+    assert name in info.value.message
+
+
+def test_missing_and_oversized_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(InputFileError, match="no such file"):
+        read_source(tmp_path / "absent.txt")
+    big = tmp_path / "big.txt"
+    big.write_text("mot " * 100)
+    monkeypatch.setattr(readers, "MAX_BYTES", 50)
+    with pytest.raises(InputFileError, match="larger than"):
+        read_source(big)
+
+
+def test_docx_paragraphs_and_speaker_tables(tmp_path: Path) -> None:
+    path = write_docx(
+        tmp_path / "e.docx",
+        ["Intervieweur : Bonjour.", "Mme Lefèvre : On a un site depuis 2020."],
+        table=[["Intervieweur", "Et l’ERP ?"], ["Mme Lefèvre", "Pas encore."]],
+    )
+    source = read_source(path)
+    assert source.format == "docx"
+    assert source.encoding is None
+    assert source.text.splitlines() == [
+        "Intervieweur : Bonjour.",
+        "Mme Lefèvre : On a un site depuis 2020.",
+        "Intervieweur : Et l’ERP ?",
+        "Mme Lefèvre : Pas encore.",
+    ]
+
+
+def test_docx_that_is_another_zip_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "e.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(InputFileError, match="not a Word document"):
+        read_source(path)
+
+
+def test_odt_paragraphs(tmp_path: Path) -> None:
+    path = write_odt(tmp_path / "e.odt", ["Enquêtrice : Bonjour.", "M. Garnier : Bonjour à vous."])
+    assert read_source(path).text == "Enquêtrice : Bonjour.\nM. Garnier : Bonjour à vous."
+
+
+def test_digest_changes_with_content(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    path.write_text("R : un")
+    first = read_source(path).sha256
+    path.write_text("R : deux")
+    assert read_source(path).sha256 != first
+
+
+def test_bom_constants_are_ordered_longest_first() -> None:
+    # UTF-32 LE's BOM starts with UTF-16 LE's: it must be tried first.
+    boms = [bom for bom, _ in readers._BOMS]
+    assert boms.index(codecs.BOM_UTF32_LE) < boms.index(codecs.BOM_UTF16_LE)

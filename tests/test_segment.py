@@ -1,0 +1,187 @@
+"""Speaker turns and paragraphs, with offsets into the stored text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vmatrix.readers import read_source
+from vmatrix.segment import match_label, segment_text, segments_from_turns
+from vmatrix.textnorm import normalise_stored
+
+
+def turns(text: str) -> list[tuple[str | None, str]]:
+    return [(s.speaker, text[s.start : s.end]) for s in segment_text(text)]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker", "said"),
+    [
+        ("Q : Bonjour", "Q", "Bonjour"),
+        ("R\u00a0: Oui", "R", "Oui"),
+        ("Intervieweur : Et alors ?", "Intervieweur", "Et alors ?"),
+        ("intervieweuse : et alors ?", "intervieweuse", "et alors ?"),
+        ("Marie Dupont : On a un site.", "Marie Dupont", "On a un site."),
+        ("Mme Lefèvre : Bien sûr.", "Mme Lefèvre", "Bien sûr."),
+        ("M. Garnier : Tout à fait.", "M. Garnier", "Tout à fait."),
+        ("SPEAKER_01: ok donc", "SPEAKER_01", "ok donc"),
+        ("[00:01:02] Q : Et la CCI ?", "Q", "Et la CCI ?"),
+        ("00:12:30 R : Voilà.", "R", "Voilà."),
+        ("Q (00:12:30) : Voilà.", "Q", "Voilà."),
+        ("**Expert** : Alors.", "Expert", "Alors."),
+        ("**Intervieweur :** Alors.", "Intervieweur", "Alors."),
+        ("[Prénom] : C’est moi.", "[Prénom]", "C’est moi."),
+        ("Q. Depuis quand ?", "Q", "Depuis quand ?"),
+    ],
+)
+def test_speaker_labels(line: str, speaker: str, said: str) -> None:
+    label = match_label(line)
+    assert label is not None
+    assert label.speaker == speaker
+    assert line[label.content_start :] == said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Exemple : on fait tout en ligne.",
+        "Le problème c’est ça : personne ne sait.",
+        "on a trois choses : le site, l’ERP, le CRM.",
+        "Alors. On commence.",
+        "Merci - au revoir.",
+        "Voilà : c’est tout.",
+    ],
+)
+def test_sentences_with_colons_are_not_labels(line: str) -> None:
+    label = match_label(line)
+    assert label is None or not label.known
+
+
+def test_turns_exclude_labels_and_span_several_lines() -> None:
+    text = "Q : Vous avez un ERP ?\n\nR : Oui.\nDepuis 2019.\n\nQ : Et le site ?\nR : Pas encore."
+    assert turns(text) == [
+        ("Q", "Vous avez un ERP ?"),
+        ("R", "Oui.\nDepuis 2019."),
+        ("Q", "Et le site ?"),
+        ("R", "Pas encore."),
+    ]
+
+
+def test_a_capitalised_word_before_a_colon_needs_to_recur() -> None:
+    text = "Q : Et le site ?\nR : Deux choses.\nExemple : la vitrine.\nQ : D’accord.\nR : Voilà."
+    got = turns(text)
+    assert [s for s, _ in got] == ["Q", "R", "Q", "R"]
+    assert got[1][1] == "Deux choses.\nExemple : la vitrine."
+
+
+def test_names_that_recur_are_speakers() -> None:
+    text = "Jean Martin : Bonjour.\nSophie Roux : Bonjour Jean.\nJean Martin : On parle du site ?\n"
+    assert [s for s, _ in turns(text)] == ["Jean Martin", "Sophie Roux", "Jean Martin"]
+
+
+def test_header_before_first_turn_is_kept() -> None:
+    text = "Entretien n°3 – 12 mars 2024\n\nQ : Bonjour.\nR : Bonjour."
+    assert turns(text) == [(None, "Entretien n°3 – 12 mars 2024"), ("Q", "Bonjour."), ("R", "Bonjour.")]
+
+
+def test_timestamps_become_turn_times() -> None:
+    text = "[00:01:02] Q : Et la CCI ?\n[00:01:15] R : Elle nous a aidés."
+    segments = segment_text(text)
+    assert [(s.t_start, s.t_end) for s in segments] == [(62.0, 75.0), (75.0, None)]
+
+
+def test_paragraphs_without_speakers() -> None:
+    text = "Premier paragraphe\nsur deux lignes.\n\n\nDeuxième.\n  \nTroisième."
+    assert turns(text) == [
+        (None, "Premier paragraphe\nsur deux lignes."),
+        (None, "Deuxième."),
+        (None, "Troisième."),
+    ]
+
+
+def test_lines_are_paragraphs_when_there_are_no_blank_lines() -> None:
+    assert turns("Un.\nDeux.\nTrois.") == [(None, "Un."), (None, "Deux."), (None, "Trois.")]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Q : Émoji 😀 et café\r\nR : C’est bon 👍 oui\r\n",
+        "Q : cafe\u0301 noir\nR : re\u0301sume\u0301 fait\n",
+        "\ufeffQ\u00a0: «\u00a0site\u00a0»\rR\u00a0: 15\u202f€\r",
+    ],
+)
+def test_offsets_slice_the_stored_text(raw: str) -> None:
+    text = normalise_stored(raw)
+    segments = segment_text(text)
+    assert len(segments) == 2
+    for segment in segments:
+        piece = text[segment.start : segment.end]
+        assert piece and piece == piece.strip()
+        assert ":" not in piece[:1]
+
+
+def test_cp1252_file_turns(data: Path) -> None:
+    source = read_source(data / "cp1252.txt")
+    got = turns(source.text)
+    assert [s for s, _ in got] == ["Q", "R", "Q", "R"]
+    assert got[1][1].startswith("Depuis 2019. L’ERP")
+
+
+def test_vtt_voices_and_timings(data: Path) -> None:
+    source = read_source(data / "interview.vtt")
+    assert source.turns is not None
+    segments = segments_from_turns(source.text, source.turns)
+    said = [(s.speaker, source.text[s.start : s.end], s.t_start, s.t_end) for s in segments]
+    assert said == [
+        ("SPEAKER_00", "Bonjour, vous pouvez vous présenter ?", 1.0, 4.2),
+        (
+            "SPEAKER_01",
+            "Oui alors je dirige une menuiserie de douze salariés on a mis en place un ERP & un site en 2021",
+            4.5,
+            13.25,
+        ),
+        ("SPEAKER_00", "Et ça vous a apporté quoi ?", 14.0, 16.0),
+        ("SPEAKER_01", "Franchement on gagne du temps, on travaille à distance", 62.0, 68.5),
+    ]
+    assert source.text.startswith("SPEAKER_00 : Bonjour")
+
+
+def test_srt_speakers_in_text_and_multiline_cues(data: Path) -> None:
+    source = read_source(data / "interview.srt")
+    assert source.turns is not None
+    segments = segments_from_turns(source.text, source.turns)
+    said = [(s.speaker, source.text[s.start : s.end]) for s in segments]
+    assert said == [
+        ("SPEAKER_00", "Depuis quand vous avez le site ?"),
+        ("SPEAKER_01", "Depuis deux ans. On l'a fait avec la CCI. Ça nous donne de la visibilité."),
+        ("SPEAKER_00", "Et les réseaux sociaux ?"),
+    ]
+    assert segments[1].t_start == 3.5 and segments[1].t_end == 9.0
+
+
+def test_srt_without_speakers_groups_cues_at_pauses(tmp_path: Path) -> None:
+    path = tmp_path / "a.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:02,000\nPremière phrase.\n\n"
+        "2\n00:00:02,100 --> 00:00:03,000\nSuite directe.\n\n"
+        "3\n00:00:09,000 --> 00:00:10,000\nAprès une pause.\n"
+    )
+    source = read_source(path)
+    assert source.turns is not None
+    segments = segments_from_turns(source.text, source.turns)
+    assert [source.text[s.start : s.end] for s in segments] == [
+        "Première phrase. Suite directe.",
+        "Après une pause.",
+    ]
+    assert all(s.speaker is None for s in segments)
+
+
+def test_vtt_without_header_is_refused(tmp_path: Path) -> None:
+    from vmatrix.errors import InputFileError
+
+    path = tmp_path / "a.vtt"
+    path.write_text("00:00:01.000 --> 00:00:02.000\nBonjour\n")
+    with pytest.raises(InputFileError, match="WEBVTT"):
+        read_source(path)

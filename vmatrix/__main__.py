@@ -1,0 +1,3 @@
+from vmatrix.cli import main
+
+main()

@@ -1,0 +1,151 @@
+"""The ``vmatrix`` command line.
+
+Commands are thin: parse options, call one library function, render the result.
+One place (:class:`_Funnel`) turns vmatrix's exceptions into a red ``Error: ...`` on
+stderr and exit status 1. Modules under ``vmatrix.cli`` import the library inside
+the command functions, so ``vmatrix matrix`` never pays for spaCy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from vmatrix import __version__
+from vmatrix.errors import VmatrixError
+from vmatrix.render import Format
+
+HELP = """Code French interview transcripts by value form, from the command line.
+
+A corpus is one SQLite file (default ./vmatrix.db; --corpus or VMATRIX_CORPUS to
+choose another). Start with `vmatrix ingest`, or see it all at once with `vmatrix demo`.
+"""
+
+
+class _Funnel(TyperGroup):
+    """Runs a command and turns vmatrix errors into one red line and exit status 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VmatrixError as exc:
+            report_error(exc)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err("Interrupted; the corpus is as it was before this command.")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # Output piped into `head` and the like: not an error.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            raise typer.Exit(0) from None
+
+
+app = typer.Typer(
+    cls=_Funnel,
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+_state: dict[str, Path | None] = {"corpus": None}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vmatrix {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus",
+            "-C",
+            envvar="VMATRIX_CORPUS",
+            show_envvar=True,
+            help="Corpus file to use [default: ./vmatrix.db].",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    _state["corpus"] = corpus
+
+
+def corpus_path() -> Path:
+    from vmatrix.store import DEFAULT_PATH
+
+    return _state["corpus"] or Path(DEFAULT_PATH)
+
+
+def open_corpus(*, create: bool = False) -> Any:
+    from vmatrix.store import Corpus
+
+    return Corpus(corpus_path(), create=create)
+
+
+# -- shared options -----------------------------------------------------------
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write the result to this file (atomically) instead of stdout.",
+    ),
+]
+
+
+# -- diagnostics on stderr ------------------------------------------------------
+
+_stderr: Any = None
+
+
+def stderr() -> Any:
+    global _stderr
+    if _stderr is None:
+        from rich.console import Console
+
+        _stderr = Console(stderr=True, highlight=False)
+    return _stderr
+
+
+def err(message: str, style: str | None = None) -> None:
+    from rich.markup import escape
+
+    text = escape(message)
+    stderr().print(f"[{style}]{text}[/]" if style else text, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    err(f"Warning: {message}", "yellow")
+
+
+def report_error(exc: VmatrixError) -> None:
+    err(f"Error: {exc.message}", "bold red")
+    for line in exc.details:
+        err(f"  {line}", "red")
+
+
+def main() -> None:
+    app(prog_name="vmatrix")
+
+
+# Commands register themselves on ``app`` when their module is imported.
+from vmatrix.cli import docs, ingest  # noqa: E402,F401

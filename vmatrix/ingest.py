@@ -1,0 +1,313 @@
+"""Ingest transcripts: read, normalise, segment, parse once, store.
+
+Two passes. The first reads and checks every file without touching the corpus, so
+bad input is refused before anything is written. The second parses what is new or
+changed, streaming segments through spaCy in small batches and writing each
+document as soon as it is parsed, all inside one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vmatrix import anchor
+from vmatrix.errors import BadInputFiles, InputFileError, VmatrixError
+from vmatrix.meta import Metadata, default_label, read_metadata
+from vmatrix.readers import SUFFIXES, Source, read_source
+from vmatrix.segment import Segment, segment_text, segments_from_turns
+from vmatrix.store import Corpus, Document, SegmentRow, now
+from vmatrix.textnorm import count_words
+
+Progress = Callable[[int, int], None]  # (words parsed so far, words to parse)
+_ID = re.compile(r"[^\w.\-]+")
+
+
+@dataclass
+class Outcome:
+    """What happened to one file."""
+
+    path: Path
+    doc_id: str
+    status: str  # added | updated | unchanged | metadata
+    words: int = 0
+    segments: int = 0
+    speakers: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    codes_moved: int = 0
+    codes_orphaned: int = 0
+    suggestions_dropped: int = 0
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    words_parsed: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+@dataclass
+class _Planned:
+    source: Source
+    doc_id: str
+    label: str
+    number: str | None
+    attributes: dict[str, str]
+    segments: list[Segment]
+    words: int
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Transcript files under ``paths``; folders are searched recursively."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not p.name.startswith((".", "~$"))
+                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+            )
+            if not found:
+                problems.append(f"{path}: holds no transcripts ({', '.join(sorted(SUFFIXES))})")
+            files.extend(found)
+        elif not path.exists():
+            problems.append(f"{path}: no such file or folder")
+        else:
+            files.append(path)
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for file in files:
+        resolved = file.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(file)
+    return unique, problems
+
+
+def document_id(path: Path) -> str:
+    """``entretien-10.txt`` → ``entretien-10``; spaces and odd characters become ``-``."""
+    return _ID.sub("-", path.stem).strip("-") or "document"
+
+
+def plan(
+    paths: list[Path],
+    *,
+    meta: Path | None = None,
+    encoding: str | None = None,
+    skip_bad: bool = False,
+) -> tuple[list[_Planned], IngestReport]:
+    """Read and check every file; raises :class:`BadInputFiles` unless ``skip_bad``."""
+    report = IngestReport()
+    metadata: Metadata | None = read_metadata(meta) if meta else None
+    files, problems = collect_files(paths)
+    planned: list[_Planned] = []
+    for path in files:
+        try:
+            planned.append(_plan_one(path, metadata, encoding))
+        except InputFileError as exc:
+            problems.append(exc.message)
+    by_id: dict[str, list[_Planned]] = {}
+    for item in planned:
+        by_id.setdefault(item.doc_id.casefold(), []).append(item)
+    for items in by_id.values():
+        if len(items) > 1:
+            names = ", ".join(str(i.source.path) for i in items)
+            for item in items:
+                problems.append(
+                    f"{item.source.path}: document id {item.doc_id!r} is also the id of "
+                    f"{names}; rename a file or give ids in --meta"
+                )
+            planned = [p for p in planned if p not in items]
+    if metadata is not None:
+        used = {id(metadata.find(p.source.path)) for p in planned}
+        for row in metadata.rows:
+            if id(row) not in used:
+                report.warnings.append(
+                    f"{metadata.path}, row {row.row}: {row.file or row.id!r} matches no file ingested"
+                )
+    if problems:
+        if not skip_bad:
+            raise BadInputFiles(
+                f"{len(problems)} input problem{'s' if len(problems) > 1 else ''}; "
+                "nothing was written (fix them, or pass --skip-bad to ingest the rest)",
+                details=problems,
+            )
+        report.skipped.extend(problems)
+    if not planned and not problems:
+        raise InputFileError("no transcript files given")
+    return planned, report
+
+
+def _plan_one(path: Path, metadata: Metadata | None, encoding: str | None) -> _Planned:
+    source = read_source(path, encoding=encoding)
+    row = metadata.find(path) if metadata else None
+    doc_id = (row.id if row and row.id else None) or document_id(path)
+    number = row.number if row else None
+    label = (row.label if row and row.label else None) or default_label(doc_id, number)
+    if source.turns is not None:
+        segments = segments_from_turns(source.text, source.turns)
+    else:
+        segments = segment_text(source.text)
+    if not segments:
+        raise InputFileError(f"{path}: holds no text to segment")
+    return _Planned(
+        source,
+        doc_id,
+        label,
+        number,
+        dict(row.attributes) if row else {},
+        segments,
+        count_words(source.text),
+    )
+
+
+def ingest(
+    corpus: Corpus,
+    paths: list[Path],
+    *,
+    meta: Path | None = None,
+    encoding: str | None = None,
+    skip_bad: bool = False,
+    n_process: int = 1,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files into ``corpus``: everything is written, or nothing."""
+    planned, report = plan(paths, meta=meta, encoding=encoding, skip_bad=skip_bad)
+    existing = {doc.id: doc for doc in corpus.documents()}
+    to_parse: list[_Planned] = []
+    with corpus.transaction():
+        for item in planned:
+            old = existing.get(item.doc_id)
+            if old is not None and old.sha256 == item.source.sha256 and corpus.parse_blob(item.doc_id):
+                outcome = _outcome(item, "unchanged")
+                if (old.label, old.number, old.attributes) != (item.label, item.number, item.attributes):
+                    corpus.set_metadata(item.doc_id, item.label, item.number, item.attributes)
+                    outcome.status = "metadata"
+                report.outcomes.append(outcome)
+            else:
+                to_parse.append(item)
+        if to_parse:
+            _parse_and_store(corpus, to_parse, existing, report, n_process, progress)
+    return report
+
+
+def _outcome(item: _Planned, status: str) -> Outcome:
+    speakers = sorted({s.speaker for s in item.segments if s.speaker})
+    return Outcome(
+        item.source.path,
+        item.doc_id,
+        status,
+        item.words,
+        len(item.segments),
+        speakers,
+        item.source.encoding,
+    )
+
+
+def _parse_and_store(
+    corpus: Corpus,
+    items: list[_Planned],
+    existing: dict[str, Document],
+    report: IngestReport,
+    n_process: int,
+    progress: Progress | None,
+) -> None:
+    from vmatrix import parse
+
+    nlp = parse.load_model()
+    model = parse.model_name(nlp)
+    total = sum(item.words for item in items)
+    done = 0
+
+    def stream() -> Iterator[tuple[str, tuple[int, int]]]:
+        for n, item in enumerate(items):
+            for segment in item.segments:
+                yield item.source.text[segment.start : segment.end], (n, segment.index)
+
+    pending: list = []
+    current = 0
+    for doc, (n, _index) in parse.parse(nlp, stream(), n_process=n_process):
+        while n != current:  # documents whose segments are all parsed
+            done += _store(corpus, items[current], pending, model, existing, report)
+            pending = []
+            current += 1
+            if progress:
+                progress(done, total)
+        pending.append(doc)
+    while current < len(items):
+        done += _store(corpus, items[current], pending, model, existing, report)
+        pending = []
+        current += 1
+        if progress:
+            progress(done, total)
+    report.words_parsed = done
+
+
+def _store(
+    corpus: Corpus,
+    item: _Planned,
+    docs: list,
+    model: str,
+    existing: dict[str, Document],
+    report: IngestReport,
+) -> int:
+    from vmatrix import parse
+
+    old = existing.get(item.doc_id)
+    status = "added" if old is None else "updated"
+    outcome = _outcome(item, status)
+    text = item.source.text
+    stamp = now()
+    corpus.put_document(
+        Document(
+            id=item.doc_id,
+            label=item.label,
+            number=item.number,
+            source=str(item.source.path),
+            format=item.source.format,
+            encoding=item.source.encoding,
+            sha256=item.source.sha256,
+            words=item.words,
+            attributes=item.attributes,
+            added_at=old.added_at if old else stamp,
+            updated_at=stamp,
+            revision=(old.revision + 1) if old else 1,
+        ),
+        text,
+    )
+    corpus.put_segments(
+        item.doc_id,
+        [
+            SegmentRow(
+                item.doc_id,
+                s.index,
+                s.speaker,
+                s.start,
+                s.end,
+                s.t_start,
+                s.t_end,
+                count_words(text[s.start : s.end]),
+            )
+            for s in item.segments
+        ],
+    )
+    if len(docs) != len(item.segments):  # pragma: no cover - a spaCy contract
+        raise VmatrixError(f"{item.source.path}: parsed {len(docs)} of {len(item.segments)} segments")
+    corpus.put_parse(item.doc_id, item.source.sha256, model, parse.to_bytes(docs))
+    if old is not None:
+        outcome.suggestions_dropped = corpus.drop_suggestions(item.doc_id)
+        moved = anchor.reanchor_document(corpus, item.doc_id, text)
+        outcome.codes_moved = moved.moved
+        outcome.codes_orphaned = len(moved.orphaned)
+    report.outcomes.append(outcome)
+    return item.words

@@ -1,0 +1,190 @@
+"""Interview metadata: a CSV (or XLSX) mapping transcript files to ids and attributes.
+
+Headers may be French or English, in any case, with or without accents::
+
+    fichier;numéro;rôle;type d'organisation;secteur;département;date;durée (min)
+
+Each document gets a citation label, ``Entretien <number>`` unless the sheet gives
+one, which ``vmatrix quote`` prints after each verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vmatrix.errors import InputFileError
+from vmatrix.tabular import header_key, match_headers, read_sheet
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "file": (
+        "file",
+        "fichier",
+        "filename",
+        "nom du fichier",
+        "nom de fichier",
+        "transcription",
+        "transcript",
+        "source",
+        "path",
+        "chemin",
+    ),
+    "id": ("id", "identifiant", "document", "doc", "document id", "code"),
+    "number": (
+        "number",
+        "numéro",
+        "numero",
+        "num",
+        "no",
+        "n°",
+        "nº",
+        "entretien",
+        "interview",
+        "numéro d'entretien",
+        "interview number",
+    ),
+    "label": ("label", "libellé", "libelle", "citation", "référence", "reference", "étiquette"),
+    "role": (
+        "role",
+        "rôle",
+        "statut",
+        "profil",
+        "fonction",
+        "type d'interviewé",
+        "type de répondant",
+        "kind",
+    ),
+    "organisation": (
+        "organisation",
+        "organization",
+        "type d'organisation",
+        "type organisation",
+        "organisation type",
+        "organization type",
+        "type de structure",
+        "structure",
+        "org",
+    ),
+    "sector": ("sector", "secteur", "secteur d'activité", "activité", "activity", "industry"),
+    "department": ("department", "département", "departement", "dept", "dép", "dep"),
+    "date": ("date", "date de l'entretien", "date entretien", "interview date"),
+    "duration": (
+        "duration",
+        "durée",
+        "duree",
+        "durée (min)",
+        "durée min",
+        "durée en minutes",
+        "duration (min)",
+        "duration min",
+        "minutes",
+        "length",
+    ),
+}
+ATTRIBUTES = ("role", "organisation", "sector", "department", "date", "duration")
+
+
+@dataclass
+class MetaRow:
+    row: int
+    file: str | None
+    id: str | None
+    number: str | None
+    label: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Metadata:
+    path: Path
+    rows: list[MetaRow]
+
+    def find(self, path: Path) -> MetaRow | None:
+        """The row for a transcript file: by file name, with or without extension, or by id."""
+        name, stem = path.name.casefold(), path.stem.casefold()
+        for row in self.rows:
+            if row.file is not None:
+                given = Path(row.file.replace("\\", "/")).name.casefold()
+                if given in (name, stem):
+                    return row
+        for row in self.rows:
+            if row.file is None and row.id is not None and row.id.casefold() == stem:
+                return row
+        return None
+
+
+def read_metadata(path: Path, *, encoding: str | None = None) -> Metadata:
+    sheet = read_sheet(path, encoding=encoding)
+    columns, unmatched = match_headers(sheet.headers, FIELDS)
+    if "file" not in columns and "id" not in columns:
+        raise InputFileError(
+            f"{path}: no column names the transcript files; add a 'fichier' (or 'file') column "
+            f"with file names, or an 'id' column with the file names without extension "
+            f"(headers found: {', '.join(sheet.headers)})"
+        )
+    extra = {i: _slug(h) for i, h in enumerate(sheet.headers) if h in unmatched and _slug(h)}
+    rows: list[MetaRow] = []
+    seen: dict[str, int] = {}
+    for number, cells in sheet.rows:
+
+        def cell(name: str, cells: list[str] = cells) -> str | None:
+            i = columns.get(name)
+            value = cells[i].strip() if i is not None and i < len(cells) else ""
+            return value or None
+
+        file, doc_id = cell("file"), cell("id")
+        key = (file or doc_id or "").casefold()
+        if not key:
+            raise InputFileError(f"{path}, row {number}: no file name or id; fill it or delete the row")
+        if key in seen:
+            raise InputFileError(
+                f"{path}, row {number}: {file or doc_id!r} is already described in row {seen[key]}; "
+                "keep one row per transcript"
+            )
+        seen[key] = number
+        attributes: dict[str, str] = {}
+        for name in ATTRIBUTES:
+            value = cell(name)
+            if value is not None:
+                attributes[name] = value
+        if "duration" in attributes:
+            attributes["duration"] = str(_minutes(attributes["duration"], f"{path}, row {number}"))
+        for i, key_name in extra.items():
+            if i < len(cells) and cells[i].strip():
+                attributes[key_name] = cells[i].strip()
+        doc_number = cell("number")
+        if doc_id is not None and not re.fullmatch(r"[\w.\-]+", doc_id):
+            raise InputFileError(
+                f"{path}, row {number}: id {doc_id!r} may hold only letters, digits, '.', '-' and '_'"
+            )
+        rows.append(MetaRow(number, file, doc_id, doc_number, cell("label"), attributes))
+    return Metadata(path, rows)
+
+
+def _slug(header: str) -> str:
+    from vmatrix.textnorm import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(header)).strip("-")
+
+
+def _minutes(value: str, where: str) -> int:
+    """Durations as people type them: ``45``, ``45 min``, ``1h30``, ``1:30``, ``90'``."""
+    text = value.strip().lower().replace(",", ".")
+    if match := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:min|mn|minutes?|')?", text):
+        return round(float(match[1]))
+    if match := re.fullmatch(r"(\d+)\s*(?:h|:)\s*(\d{1,2})?\s*(?:min|mn)?", text):
+        return int(match[1]) * 60 + int(match[2] or 0)
+    raise InputFileError(f"{where}: duration {value!r} is not a number of minutes (write 45, 45 min or 1h30)")
+
+
+def default_label(doc_id: str, number: str | None) -> str:
+    """``Entretien 10`` from the number, or from the digits ending the id."""
+    if number:
+        return f"Entretien {number}"
+    if match := re.search(r"(\d+)$", doc_id):
+        return f"Entretien {int(match[1])}"
+    return doc_id
+
+
+__all__ = ["MetaRow", "Metadata", "default_label", "header_key", "read_metadata"]

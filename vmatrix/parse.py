@@ -1,0 +1,185 @@
+"""Parse once: spaCy's French model over every segment, stored as a DocBin.
+
+Only the components later stages need run (tok2vec, morphologizer, attribute_ruler,
+lemmatizer): the lemmas were identical with the parser and NER disabled, at twice
+the speed. Each token's ``NORM`` holds its folded lemma (:func:`vmatrix.textnorm.fold`),
+the key lexicons are matched on, with two repairs of known lemmatiser errors:
+
+* a capitalised word at the start of a line is often tagged PROPN and keeps its
+  spelling ("Réseaux"): it gets the common-noun lemma when the model knows one;
+* a verb read as a noun right after a subject pronoun ("on gagne du temps": "gagne"
+  as NOUN) gets the verb's lemma when the model knows that verb.
+
+Docs are restored from the corpus into a blank French vocabulary: reading them
+never loads the model.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from vmatrix.textnorm import fold, model_text
+
+__all__ = ["fold", "from_bytes", "load_model", "parse", "to_bytes"]
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+MODEL = "fr_core_news_sm"
+EXCLUDED = ["parser", "ner", "senter"]
+DOCBIN_ATTRS = ["ORTH", "SPACY", "LEMMA", "POS", "MORPH", "NORM"]
+BATCH_SIZE = 16
+# Words after which a noun-tagged word is in fact a conjugated verb.
+_SUBJECTS = {
+    "on",
+    "je",
+    "j'",
+    "tu",
+    "il",
+    "elle",
+    "ils",
+    "elles",
+    "ça",
+    "ca",
+    "cela",
+    "qui",
+    "ne",
+    "n'",
+    "se",
+    "s'",
+    "me",
+    "m'",
+    "te",
+    "t'",
+    "lui",
+    "y",
+}
+
+K = TypeVar("K")
+
+
+@functools.cache
+def load_model() -> Language:
+    """The French pipeline with only the components vmatrix uses (no network).
+
+    Loaded once per process (about 4 s).
+    """
+    import spacy
+
+    try:
+        return spacy.load(MODEL, exclude=EXCLUDED)
+    except OSError as exc:  # pragma: no cover - only when the install is broken
+        from vmatrix.errors import VmatrixError
+
+        raise VmatrixError(
+            f"spaCy's French model {MODEL} is not installed; reinstall vmatrix "
+            "(pip install vmatrix brings it)"
+        ) from exc
+
+
+def model_name(nlp: Language) -> str:
+    return f"{nlp.meta.get('name', MODEL)}-{nlp.meta.get('version', '?')}"
+
+
+def parse(
+    nlp: Language,
+    items: Iterable[tuple[str, K]],
+    *,
+    n_process: int = 1,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[tuple[Doc, K]]:
+    """Parse ``(text, key)`` pairs in order; texts are stored texts, not model texts."""
+    repair = NormRepair(nlp)
+    stream = ((model_text(text), key) for text, key in items)
+    for doc, key in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        repair(doc)
+        yield doc, key
+
+
+class NormRepair:
+    """Sets every token's NORM to its folded, repaired lemma."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, int] = {}
+        self.lemmatizer: Any = None
+        self.nouns: set[str] = set()
+        self.verbs: set[str] = set()
+        if "lemmatizer" in nlp.pipe_names:
+            lemmatizer = nlp.get_pipe("lemmatizer")
+            lookups = getattr(lemmatizer, "lookups", None)
+            if lookups is not None and lookups.has_table("lemma_index"):
+                index = lookups.get_table("lemma_index")
+                self.lemmatizer = lemmatizer
+                self.nouns = set(index.get("noun", []))
+                self.verbs = set(index.get("verb", []))
+
+    def folded(self, lemma: str) -> int:
+        key = self.strings.add(lemma)
+        value = self.cache.get(key)
+        if value is None:
+            value = self.cache[key] = self.strings.add(fold(lemma))
+        return value
+
+    def __call__(self, doc: Doc) -> None:
+        import numpy
+        from spacy.attrs import NORM
+
+        norms = numpy.empty(len(doc), dtype="uint64")
+        previous = ""
+        for i, token in enumerate(doc):
+            lemma = token.lemma_ or token.text
+            pos = token.pos_
+            if self.lemmatizer is not None and pos in ("PROPN", "NOUN"):
+                lemma = self._repair(token, lemma, pos, previous)
+            norms[i] = self.folded(lemma)
+            previous = token.lower_
+        if len(doc):
+            doc.from_array([NORM], norms.reshape(-1, 1))
+
+    def _repair(self, token: Any, lemma: str, pos: str, previous: str) -> str:
+        if token.text.islower() and previous in _SUBJECTS:
+            token.pos_ = "VERB"
+            candidate = self.lemmatizer.rule_lemmatize(token)[0]
+            token.pos_ = pos
+            if candidate in self.verbs:
+                return candidate
+        if pos == "PROPN" and token.text[:1].isupper():
+            token.pos_ = "NOUN"
+            candidate = self.lemmatizer.rule_lemmatize(token)[0]
+            token.pos_ = pos
+            if candidate in self.nouns:
+                return candidate
+        return lemma
+
+
+def to_bytes(docs: Iterable[Doc]) -> bytes:
+    from spacy.tokens import DocBin
+
+    bin_ = DocBin(attrs=DOCBIN_ATTRS, store_user_data=False)
+    for doc in docs:
+        bin_.add(doc)
+    return bin_.to_bytes()
+
+
+_BLANK: Any = None
+
+
+def blank_vocab() -> Vocab:
+    """A French vocabulary without the model: enough to restore stored Docs."""
+    global _BLANK
+    if _BLANK is None:
+        import spacy
+
+        _BLANK = spacy.blank("fr")
+    return _BLANK.vocab
+
+
+def from_bytes(data: bytes, vocab: Vocab | None = None) -> list[Doc]:
+    from spacy.tokens import DocBin
+
+    return list(DocBin().from_bytes(data).get_docs(vocab or blank_vocab()))

@@ -1,0 +1,265 @@
+"""Read a transcript file into text: decoding, Word/OpenDocument, subtitles.
+
+The result is a :class:`Source`: the stored text (see :mod:`vmatrix.textnorm`), the
+encoding it was read with, and, for subtitle files, the speaker turns already known
+from the cues. Anything that cannot be read raises :class:`InputFileError` with the
+reason and what to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vmatrix.errors import InputFileError
+from vmatrix.textnorm import normalise_stored
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+SUBTITLE_SUFFIXES = {".srt", ".vtt"}
+SUFFIXES = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | {".docx", ".odt"}
+MAX_BYTES = 50 * 1024 * 1024
+
+# Single-byte encodings a French transcript plausibly comes in when it is not UTF-8:
+# Word's "Texte brut" on Windows, old Mac Word, DOS. Latin-1 is deliberately absent:
+# cp1252 covers it for every printable character and reads ’ œ € correctly.
+_LEGACY_ENCODINGS = ["cp1252", "mac_roman", "cp850", "iso8859_15"]
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class Turn:
+    """A speaker turn known before segmentation (from subtitle cues)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    t_start: float | None = None
+    t_end: float | None = None
+
+
+@dataclass
+class Source:
+    path: Path
+    format: str
+    encoding: str | None
+    text: str
+    sha256: str
+    turns: list[Turn] | None = field(default=None)
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes:
+    """The raw bytes of an input file, refusing what is missing, unreadable or too big."""
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder, not a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputFileError(
+                f"{path}: {size / 1024 / 1024:.0f} MB is larger than the "
+                f"{MAX_BYTES // 1024 // 1024} MB limit for one transcript; split it"
+            )
+        return path.read_bytes()
+    except PermissionError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def decode(data: bytes, *, where: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text; returns ``(text, encoding)``.
+
+    Order: a forced encoding; a byte-order mark; strict UTF-8; then the most likely of
+    the legacy single-byte encodings. Never a silent latin-1 fallback.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise InputFileError(f"{where}: unknown encoding {encoding!r}") from exc
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{where}: is not valid {encoding} (byte {exc.start}); "
+                "leave out --encoding to let vmatrix detect it"
+            ) from exc
+        return _check_text(text, where), encoding
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(name), where), name
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    f"{where}: starts with a {name} byte-order mark but is not valid {name}"
+                ) from exc
+    try:
+        return _check_text(data.decode("utf-8"), where), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        guess = "utf-16-le" if odd > even else "utf-16-be"
+        if max(even, odd) > len(data) // 4:
+            try:
+                return _check_text(data.decode(guess), where), guess
+            except UnicodeDecodeError:
+                pass
+        raise InputFileError(f"{where}: is a binary file, not a transcript")
+    return _decode_legacy(data, where)
+
+
+def _decode_legacy(data: bytes, where: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
+    if best is None:
+        raise InputFileError(
+            f"{where}: cannot tell its encoding (not UTF-8, not cp1252); save it as UTF-8 or pass --encoding"
+        )
+    name = codecs.lookup(best.encoding).name
+    return _check_text(data.decode(name), where), name
+
+
+def _check_text(text: str, where: str) -> str:
+    controls = len(_CONTROL.findall(text))
+    if controls and controls > max(3, len(text) // 1000):
+        raise InputFileError(
+            f"{where}: holds {controls} control characters; it is binary or in another "
+            "encoding (pass --encoding if you know it)"
+        )
+    return text
+
+
+def read_source(path: Path, *, encoding: str | None = None) -> Source:
+    """Read one transcript file, whatever its format."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputFileError(
+            f"{path}: unsupported file type {suffix or '(none)'}; vmatrix reads {', '.join(sorted(SUFFIXES))}"
+        )
+    data = read_bytes(path)
+    digest = file_digest(data)
+    if not data.strip():
+        raise InputFileError(f"{path}: is empty")
+    where = str(path)
+    turns = None
+    used: str | None
+    if suffix == ".docx":
+        text, used = _read_docx(data, where), None
+    elif suffix == ".odt":
+        text, used = _read_odt(data, where), None
+    else:
+        raw, used = decode(data, where=where, encoding=encoding)
+        raw = normalise_stored(raw)
+        if suffix in SUBTITLE_SUFFIXES:
+            from vmatrix.subtitles import parse_subtitles, render_turns
+
+            cues = parse_subtitles(raw, suffix[1:], where=where)
+            text, turns = render_turns(cues)
+        else:
+            text = raw
+    text = normalise_stored(text)
+    if not text.strip():
+        raise InputFileError(f"{path}: holds no text")
+    return Source(path, suffix[1:], used, text, digest, turns)
+
+
+def _open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
+    import io
+
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise InputFileError(
+            f"{where}: is not a valid {kind} file (damaged, or another format renamed); "
+            f"open and re-save it in your word processor"
+        ) from exc
+
+
+def _read_docx(data: bytes, where: str) -> str:
+    import io
+
+    archive = _open_zip(data, where, ".docx")
+    if "word/document.xml" not in archive.namelist():
+        raise InputFileError(f"{where}: is a zip file but not a Word document")
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                lines.append(block.text)
+            elif isinstance(block, Table):
+                lines.extend(_table_lines([[c.text for c in row.cells] for row in block.rows]))
+    except InputFileError:
+        raise
+    except Exception as exc:  # python-docx raises many types on damaged files
+        raise InputFileError(f"{where}: cannot be read as a Word document ({exc})") from exc
+    return _join_paragraphs(lines)
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """Transcripts laid out as a table (speaker | speech) become ``speaker : speech``."""
+    lines = []
+    for cells in rows:
+        unique = [c.strip() for i, c in enumerate(cells) if c.strip() and c not in cells[:i]]
+        if len(unique) == 2 and len(unique[0]) <= 40 and "\n" not in unique[0]:
+            lines.append(f"{unique[0]} : {unique[1]}")
+        elif unique:
+            lines.append("\t".join(unique))
+    return lines
+
+
+def _read_odt(data: bytes, where: str) -> str:
+    import io
+
+    archive = _open_zip(data, where, ".odt")
+    if "content.xml" not in archive.namelist():
+        raise InputFileError(f"{where}: is a zip file but not an OpenDocument text")
+    try:
+        from odf import teletype
+        from odf.opendocument import load
+
+        document = load(io.BytesIO(data))
+        lines = [teletype.extractText(element) for element in _odt_blocks(document.text)]
+    except Exception as exc:  # odfpy raises XML and zip errors of many kinds
+        raise InputFileError(f"{where}: cannot be read as an OpenDocument text ({exc})") from exc
+    return _join_paragraphs(lines)
+
+
+def _odt_blocks(node: Any) -> Iterator[Any]:
+    """Paragraphs and headings in document order (lists, tables and sections included)."""
+    from odf.namespaces import TEXTNS
+
+    for child in node.childNodes:
+        if getattr(child, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h")):
+            yield child
+        elif getattr(child, "childNodes", None):
+            yield from _odt_blocks(child)
+
+
+def _join_paragraphs(lines: list[str]) -> str:
+    """Word paragraphs become lines; a speaker turn already starts on its own line."""
+    return "\n".join(line.replace("\r", "").replace("\x0b", "\n") for line in lines)

@@ -1,0 +1,234 @@
+"""One way out for every command: a :class:`Table` rendered as table, csv, json, markdown
+or latex, to stdout or atomically to ``--output``.
+
+Formats are defined here once, so every command offers the same flags and behaves
+the same way. CSV is meant for spreadsheets: a cell that a spreadsheet would run as a
+formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
+leading apostrophe; vmatrix strips it again when it reads a sheet back. Markdown and
+LaTeX keep the text verbatim (French dialogue lines often start with ``- ``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from vmatrix.errors import VmatrixError
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+    latex = "latex"
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Any]]
+    title: str | None = None
+    # What ``--format json`` prints when it is not simply one object per row.
+    json: Any = None
+    # Optional rich styling of a cell for terminal output: (row, column, value) -> style.
+    style: Callable[[int, int, Any], str | None] | None = None
+    # Columns right-aligned in terminal output (numbers).
+    numeric: set[int] = field(default_factory=set)
+    caption: str | None = None
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
+
+
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Make a cell safe to open in a spreadsheet (strings only)."""
+    if isinstance(value, str) and value.startswith(SPREADSHEET_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def to_csv(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise(c) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([neutralise(cell_text(v)) for v in row])
+    return buffer.getvalue()
+
+
+def to_json(table: Table) -> str:
+    data = table.json if table.json is not None else table.records()
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_markdown(table: Table) -> str:
+    from tabulate import tabulate
+
+    def md(value: Any) -> str:
+        return cell_text(value).replace("|", "\\|").replace("\n", "<br>")
+
+    body = tabulate(
+        [[md(v) for v in row] for row in table.rows],
+        headers=[md(c) for c in table.columns],
+        tablefmt="pipe",
+        disable_numparse=True,
+    )
+    title = f"**{table.title}**\n\n" if table.title else ""
+    return title + body + "\n"
+
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\n": " ",
+}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIALS.get(c, c) for c in text)
+
+
+def to_latex(table: Table) -> str:
+    spec = "".join("r" if i in table.numeric else "l" for i in range(len(table.columns)))
+    lines = [f"\\begin{{tabular}}{{{spec}}}", "\\toprule"]
+    lines.append(" & ".join(latex_escape(c) for c in table.columns) + r" \\")
+    lines.append("\\midrule")
+    for row in table.rows:
+        lines.append(" & ".join(latex_escape(cell_text(v)) for v in row) + r" \\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    if table.title:
+        lines.insert(0, f"% {latex_escape(table.title)}")
+    return "\n".join(lines) + "\n"
+
+
+def to_rich(table: Table) -> Any:
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(title=table.title, caption=table.caption, show_lines=False)
+    for i, column in enumerate(table.columns):
+        rich_table.add_column(
+            column, justify="right" if i in table.numeric else "left", min_width=min(len(column), 12)
+        )
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, value in enumerate(row):
+            style = table.style(r, c, value) if table.style else None
+            text = cell_text(value)
+            cells.append(f"[{style}]{_escape_markup(text)}[/]" if style else _escape_markup(text))
+        rich_table.add_row(*cells)
+    return rich_table
+
+
+def _escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+RENDERERS: dict[Format, Callable[[Table], str]] = {
+    Format.csv: to_csv,
+    Format.json: to_json,
+    Format.markdown: to_markdown,
+    Format.latex: to_latex,
+}
+
+
+def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = None) -> None:
+    """Print ``tables`` in ``fmt`` on stdout, or write them to ``output`` atomically."""
+    many = [tables] if isinstance(tables, Table) else list(tables)
+    if fmt is Format.table:
+        if output is None:
+            import sys
+
+            from rich.console import Console
+
+            # Piped into a file or another program: do not squeeze to 80 columns.
+            console = Console() if sys.stdout.isatty() else Console(width=200)
+            for table in many:
+                console.print(to_rich(table))
+            return
+        text = "\n".join(_plain_table(t) for t in many)
+    elif fmt is Format.json and len(many) > 1:
+        text = (
+            json.dumps(
+                [{"title": t.title, "data": t.json if t.json is not None else t.records()} for t in many],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        parts = []
+        for table in many:
+            body = RENDERERS[fmt](table)
+            if len(many) > 1 and fmt is Format.csv and table.title:
+                body = to_csv(Table([table.title], [])) + body
+            parts.append(body)
+        text = "\n".join(parts)
+    emit(text, output)
+
+
+def _plain_table(table: Table) -> str:
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, color_system=None, force_terminal=False).print(to_rich(table))
+    return buffer.getvalue()
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Text to stdout, or to ``output`` atomically."""
+    if output is None:
+        import sys
+
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise VmatrixError(f"cannot write {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,199 @@
+"""Cut a transcript into segments: speaker turns when there are speakers, else paragraphs.
+
+A speaker label opens a line: ``Q :``, ``R :``, ``Intervieweur :``,
+``Marie Dupont :``, ``SPEAKER_01:``, ``[00:01:02] Q :``, ``**Expert** :``,
+``Q (00:12:30) :``. Labels that are not well-known interview roles must recur in the
+document, so a sentence such as ``Exemple : on a...`` is not taken for a speaker.
+A segment's offsets exclude the label: ``text[start:end]`` is what was said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from vmatrix.readers import Turn
+from vmatrix.textnorm import fold
+
+_SP = "[ \\t\u00a0\u202f]"
+_STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|d[’']|de|du|des|la|le|van|von|\d+)"
+_LABEL = re.compile(
+    rf"^{_SP}*"
+    rf"(?:[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}*(?:[-–—]{_SP}*)?)?"
+    r"(?P<open>\*\*|__)?"
+    rf"(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{0,3}}|[a-zàâäçéèêëîïôöùûüÿœ]+(?:{_SP}[\w’']+)?)"
+    r"(?P<close1>\*\*|__)?"
+    rf"{_SP}*(?:[\[(](?P<ts2>{_STAMP})[\])]{_SP}*)?"
+    r"(?P<sep>:|：|\.(?=[ \t\u00a0])|[-–—](?=[ \t\u00a0]))"
+    r"(?P<close2>\*\*|__)?"
+    rf"{_SP}*"
+)
+# Interview roles accepted even if they occur once, and in lower case.
+_ROLES = {
+    fold(word)
+    for word in (
+        "q r i e question réponse intervieweur intervieweuse interviewer interviewé "
+        "interviewée enquêteur enquêtrice chercheur chercheuse animateur animatrice "
+        "répondant répondante participant participante journaliste expert experte dirigeant "
+        "dirigeante "
+    ).split()
+}
+# Capitalised words that open a sentence before a colon without naming anyone.
+_NOT_SPEAKERS = {
+    fold(word)
+    for word in (
+        "exemple bref voilà alors donc bon attention remarque note résultat conclusion "
+        "objectif avantage avantages inconvénient inconvénients problème solution "
+        "aujourd'hui avant après ensuite enfin total bilan conseil oui non merci "
+        "premièrement deuxièmement résumé nb ps rq source date lieu durée "
+    ).split()
+}
+_SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|Locuteur)[ _]?\d+$")
+
+
+@dataclass
+class Label:
+    speaker: str
+    content_start: int
+    timestamp: float | None
+    known: bool
+
+
+@dataclass
+class Segment:
+    index: int
+    start: int
+    end: int
+    speaker: str | None
+    t_start: float | None = None
+    t_end: float | None = None
+
+
+def _stamp_seconds(stamp: str | None) -> float | None:
+    if not stamp:
+        return None
+    total = 0.0
+    for part in stamp.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+def match_label(line: str) -> Label | None:
+    """The speaker label opening ``line``, if it looks like one."""
+    found = _LABEL.match(line)
+    if not found:
+        return None
+    raw = found["label"].strip()
+    speaker = raw.strip("*_ ").strip()
+    key = fold(speaker)
+    sep = found["sep"]
+    if key in _NOT_SPEAKERS or not speaker:
+        return None
+    known = key in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    if sep != ":" and sep != "：" and not (known and len(speaker) <= 2):
+        # "Q." and "R -" only for the one-letter interview labels.
+        return None
+    if speaker[0].islower() and not known:
+        return None
+    if len(speaker) > 40:
+        return None
+    stamp = _stamp_seconds(found["ts"] or found["ts2"])
+    return Label(speaker, found.end(), stamp, known)
+
+
+def _name_like(label: str) -> bool:
+    if label.startswith("[") and label.endswith("]"):
+        return True
+    words = label.split()
+    return 1 < len(words) <= 3 and all(w[:1].isupper() for w in words)
+
+
+def segment_text(text: str) -> list[Segment]:
+    """Speaker turns, or paragraphs when the text has no speaker labels."""
+    turns = _speaker_turns(text)
+    if turns is not None:
+        return turns
+    return _paragraphs(text)
+
+
+def segments_from_turns(text: str, turns: list[Turn]) -> list[Segment]:
+    return [
+        Segment(i, t.start, t.end, t.speaker, t.t_start, t.t_end)
+        for i, t in enumerate(turn for turn in turns if text[turn.start : turn.end].strip())
+    ]
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in text.split("\n"):
+        out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
+def _speaker_turns(text: str) -> list[Segment] | None:
+    lines = _lines(text)
+    candidates = [(offset, match_label(line)) for offset, line in lines]
+    counts = Counter(label.speaker for _, label in candidates if label)
+    accepted = {
+        name
+        for name, n in counts.items()
+        if n >= 2 or any(lab and lab.known and lab.speaker == name for _, lab in candidates)
+    }
+    if not accepted:
+        return None
+    # Once there are speakers, a name that speaks once ("Sophie Roux :") is one too.
+    accepted |= {name for name in counts if _name_like(name)}
+    if sum(counts[name] for name in accepted) < 2:
+        return None
+    opens: list[tuple[int, Label | None]] = []
+    for (offset, _line), label in zip(lines, [c for _, c in candidates], strict=True):
+        if label and label.speaker in accepted:
+            opens.append((offset, label))
+    if opens[0][0] > 0:
+        opens.insert(0, (0, None))  # a header before the first turn
+    segments: list[Segment] = []
+    for i, (offset, label) in enumerate(opens):
+        limit = opens[i + 1][0] if i + 1 < len(opens) else len(text)
+        start = offset + (label.content_start if label else 0)
+        start, end = _trim(text, start, limit)
+        if start >= end:
+            continue
+        next_stamp = None
+        if i + 1 < len(opens) and opens[i + 1][1] is not None:
+            next_stamp = opens[i + 1][1].timestamp  # type: ignore[union-attr]
+        segments.append(
+            Segment(
+                len(segments),
+                start,
+                end,
+                label.speaker if label else None,
+                label.timestamp if label else None,
+                next_stamp if label and label.timestamp is not None else None,
+            )
+        )
+    return segments
+
+
+def _paragraphs(text: str) -> list[Segment]:
+    splitter = re.compile(r"\n[ \t\u00a0]*\n") if re.search(r"\n[ \t\u00a0]*\n", text) else re.compile(r"\n")
+    segments: list[Segment] = []
+    position = 0
+    for found in [*splitter.finditer(text), None]:
+        limit = found.start() if found else len(text)
+        start, end = _trim(text, position, limit)
+        if start < end:
+            segments.append(Segment(len(segments), start, end, None))
+        if found:
+            position = found.end()
+    return segments
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,443 @@
+"""The corpus: one SQLite file holding documents, segments, parses, codes, suggestions.
+
+SQL stays in this module. The schema is versioned with ``PRAGMA user_version`` and
+changed only by the numbered migrations below; a corpus written by a newer vmatrix is
+refused before anything touches it. Writes happen inside :meth:`Corpus.transaction`,
+so a command that fails leaves the corpus as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vmatrix.errors import CorpusError
+
+DEFAULT_PATH = "vmatrix.db"
+
+MIGRATIONS: list[str] = [
+    # 1: documents, segments, parsed docs, coding sheets and codes, suggestions, caches
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        number TEXT,
+        source TEXT NOT NULL,
+        format TEXT NOT NULL,
+        encoding TEXT,
+        sha256 TEXT NOT NULL,
+        text TEXT NOT NULL,
+        words INTEGER NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE segments (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        speaker TEXT,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        t_start REAL,
+        t_end REAL,
+        words INTEGER NOT NULL,
+        PRIMARY KEY (document_id, idx)
+    );
+    CREATE TABLE parses (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL,
+        model TEXT NOT NULL,
+        docbin BLOB NOT NULL
+    );
+    CREATE TABLE sheets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        stored_at TEXT NOT NULL
+    );
+    CREATE TABLE codes (
+        id INTEGER PRIMARY KEY,
+        sheet_id INTEGER NOT NULL REFERENCES sheets(id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        document_id TEXT NOT NULL,
+        start INTEGER,
+        end INTEGER,
+        quote TEXT NOT NULL DEFAULT '',
+        anchored_text TEXT NOT NULL DEFAULT '',
+        context_before TEXT NOT NULL DEFAULT '',
+        context_after TEXT NOT NULL DEFAULT '',
+        value_ids TEXT NOT NULL DEFAULT '[]',
+        facets TEXT NOT NULL DEFAULT '{}',
+        coder TEXT,
+        memo TEXT,
+        anchor_kind TEXT,
+        anchor_score REAL,
+        status TEXT NOT NULL DEFAULT 'anchored'
+    );
+    CREATE INDEX codes_document ON codes(document_id);
+    CREATE TABLE suggestions (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        segment_idx INTEGER NOT NULL,
+        value_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        lexicon TEXT NOT NULL,
+        PRIMARY KEY (document_id, segment_idx, value_id)
+    );
+    CREATE TABLE cache (
+        key TEXT PRIMARY KEY,
+        data BLOB NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Document:
+    id: str
+    label: str
+    number: str | None
+    source: str
+    format: str
+    encoding: str | None
+    sha256: str
+    words: int
+    attributes: dict[str, str] = field(default_factory=dict)
+    added_at: str = ""
+    updated_at: str = ""
+    revision: int = 1
+    segments: int = 0
+    speakers: list[str] = field(default_factory=list)
+    text: str | None = None
+
+
+@dataclass
+class SegmentRow:
+    document_id: str
+    index: int
+    speaker: str | None
+    start: int
+    end: int
+    t_start: float | None
+    t_end: float | None
+    words: int
+
+
+class Corpus:
+    """An open corpus file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create:
+                raise CorpusError(
+                    f"no corpus at {self.path}: run `vmatrix ingest` first, "
+                    "or point to one with --corpus / VMATRIX_CORPUS"
+                )
+            if not self.path.parent.exists():
+                raise CorpusError(f"cannot create {self.path}: folder {self.path.parent} does not exist")
+        elif self.path.is_dir():
+            raise CorpusError(f"{self.path} is a folder; --corpus names the corpus file")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            self.db.row_factory = sqlite3.Row
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"{self.path} is not a vmatrix corpus ({exc})") from exc
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise CorpusError(
+                f"{self.path} was written by a newer vmatrix (schema {version}, this one "
+                f"reads up to {SCHEMA_VERSION}); upgrade vmatrix: pip install -U vmatrix"
+            )
+        if version == 0 and self.path.stat().st_size > 0 and self._has_tables():
+            self.db.close()
+            raise CorpusError(f"{self.path} is an SQLite file but not a vmatrix corpus")
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self._depth = 0
+
+    def _has_tables(self) -> bool:
+        return bool(self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+
+    def _migrate(self, version: int) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.execute("ROLLBACK")
+            raise CorpusError(f"cannot upgrade {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together, or not at all."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise CorpusError(f"{self.path} is busy ({exc}); another vmatrix may be writing to it") from exc
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # -- documents -----------------------------------------------------------
+
+    def documents(self, *, with_text: bool = False) -> list[Document]:
+        return self._documents_where("1", (), with_text)
+
+    def document(self, doc_id: str, *, with_text: bool = True) -> Document | None:
+        for doc in self._documents_where("d.id = ?", (doc_id,), with_text):
+            return doc
+        return None
+
+    def _documents_where(self, where: str, args: tuple[Any, ...], with_text: bool) -> list[Document]:
+        columns = "d.*" if with_text else ", ".join(f"d.{c}" for c in _DOC_COLUMNS)
+        rows = self.db.execute(
+            f"""SELECT {columns},
+                   (SELECT count(*) FROM segments s WHERE s.document_id = d.id) AS n_segments,
+                   (SELECT group_concat(speaker, char(31)) FROM
+                        (SELECT DISTINCT speaker FROM segments s
+                         WHERE s.document_id = d.id AND speaker IS NOT NULL ORDER BY speaker))
+                        AS speaker_list
+                FROM documents d WHERE {where} ORDER BY d.id""",
+            args,
+        ).fetchall()
+        return [_document(row) for row in rows]
+
+    def document_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def text(self, doc_id: str) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            from vmatrix.errors import UnknownDocument
+
+            raise UnknownDocument(f"no document {doc_id!r} in {self.path}")
+        return str(row[0])
+
+    def texts(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.db.execute("SELECT id, text FROM documents")}
+
+    def put_document(self, doc: Document, text: str) -> None:
+        """Insert or replace a document (its segments and parse are replaced separately)."""
+        self.db.execute(
+            """INSERT INTO documents (id, label, number, source, format, encoding, sha256, text,
+                   words, attributes, added_at, updated_at, revision)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET label = excluded.label, number = excluded.number,
+                   source = excluded.source, format = excluded.format,
+                   encoding = excluded.encoding, sha256 = excluded.sha256, text = excluded.text,
+                   words = excluded.words, attributes = excluded.attributes,
+                   updated_at = excluded.updated_at, revision = excluded.revision""",
+            (
+                doc.id,
+                doc.label,
+                doc.number,
+                doc.source,
+                doc.format,
+                doc.encoding,
+                doc.sha256,
+                text,
+                doc.words,
+                json.dumps(doc.attributes, ensure_ascii=False),
+                doc.added_at or now(),
+                doc.updated_at or now(),
+                doc.revision,
+            ),
+        )
+
+    def set_metadata(self, doc_id: str, label: str, number: str | None, attributes: dict[str, str]) -> None:
+        self.db.execute(
+            "UPDATE documents SET label = ?, number = ?, attributes = ?, updated_at = ? WHERE id = ?",
+            (label, number, json.dumps(attributes, ensure_ascii=False), now(), doc_id),
+        )
+
+    # -- segments and parses -------------------------------------------------
+
+    def put_segments(self, doc_id: str, segments: list[SegmentRow]) -> None:
+        self.db.execute("DELETE FROM segments WHERE document_id = ?", (doc_id,))
+        self.db.executemany(
+            "INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, s.index, s.speaker, s.start, s.end, s.t_start, s.t_end, s.words) for s in segments],
+        )
+
+    def segments(self, doc_id: str | None = None) -> list[SegmentRow]:
+        if doc_id is None:
+            rows = self.db.execute("SELECT * FROM segments ORDER BY document_id, idx")
+        else:
+            rows = self.db.execute("SELECT * FROM segments WHERE document_id = ? ORDER BY idx", (doc_id,))
+        return [
+            SegmentRow(
+                r["document_id"],
+                r["idx"],
+                r["speaker"],
+                r["start"],
+                r["end"],
+                r["t_start"],
+                r["t_end"],
+                r["words"],
+            )
+            for r in rows
+        ]
+
+    def put_parse(self, doc_id: str, sha256: str, model: str, docbin: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO parses VALUES (?, ?, ?, ?)", (doc_id, sha256, model, docbin))
+
+    def parse_blob(self, doc_id: str) -> tuple[str, str, bytes] | None:
+        row = self.db.execute(
+            "SELECT sha256, model, docbin FROM parses WHERE document_id = ?", (doc_id,)
+        ).fetchone()
+        return (row[0], row[1], bytes(row[2])) if row else None
+
+    # -- cache ---------------------------------------------------------------
+
+    def cache_get(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT data FROM cache WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def cache_put(self, key: str, data: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?)", (key, data))
+
+    # -- counts of what hangs on a document ------------------------------------
+
+    def attached(self, doc_id: str) -> dict[str, int]:
+        codes = self.db.execute("SELECT count(*) FROM codes WHERE document_id = ?", (doc_id,)).fetchone()[0]
+        suggestions = self.db.execute(
+            "SELECT count(*) FROM suggestions WHERE document_id = ?", (doc_id,)
+        ).fetchone()[0]
+        return {"codes": codes, "suggestions": suggestions}
+
+    def code_anchors(self, doc_id: str) -> list[sqlite3.Row]:
+        """Stored codes of a document with what re-anchoring needs."""
+        return self.db.execute(
+            """SELECT id, start, end, quote, anchored_text, context_before, context_after,
+                      anchor_kind, anchor_score, status
+               FROM codes WHERE document_id = ? ORDER BY start""",
+            (doc_id,),
+        ).fetchall()
+
+    def move_code(
+        self,
+        code_id: int,
+        start: int | None,
+        end: int | None,
+        *,
+        kind: str | None,
+        score: float | None,
+        status: str,
+        anchored_text: str | None = None,
+        context: tuple[str, str] | None = None,
+    ) -> None:
+        self.db.execute(
+            """UPDATE codes SET start = ?, end = ?, anchor_kind = ?, anchor_score = ?, status = ?,
+                   anchored_text = coalesce(?, anchored_text),
+                   context_before = coalesce(?, context_before),
+                   context_after = coalesce(?, context_after)
+               WHERE id = ?""",
+            (
+                start,
+                end,
+                kind,
+                score,
+                status,
+                anchored_text,
+                context[0] if context else None,
+                context[1] if context else None,
+                code_id,
+            ),
+        )
+
+    def drop_suggestions(self, doc_id: str) -> int:
+        return self.db.execute("DELETE FROM suggestions WHERE document_id = ?", (doc_id,)).rowcount
+
+
+_DOC_COLUMNS = [
+    "id",
+    "label",
+    "number",
+    "source",
+    "format",
+    "encoding",
+    "sha256",
+    "words",
+    "attributes",
+    "added_at",
+    "updated_at",
+    "revision",
+]
+
+
+def _document(row: sqlite3.Row) -> Document:
+    keys = row.keys()
+    speakers = row["speaker_list"].split("\x1f") if row["speaker_list"] else []
+    return Document(
+        id=row["id"],
+        label=row["label"],
+        number=row["number"],
+        source=row["source"],
+        format=row["format"],
+        encoding=row["encoding"],
+        sha256=row["sha256"],
+        words=row["words"],
+        attributes=json.loads(row["attributes"]),
+        added_at=row["added_at"],
+        updated_at=row["updated_at"],
+        revision=row["revision"],
+        segments=row["n_segments"],
+        speakers=speakers,
+        text=row["text"] if "text" in keys else None,
+    )
+
+
+def _statements(script: str) -> Iterator[str]:
+    for statement in script.split(";"):
+        if statement.strip():
+            yield statement
+
+
+def open_corpus(path: str | Path | None = None, *, create: bool = False) -> Corpus:
+    return Corpus(path or DEFAULT_PATH, create=create)

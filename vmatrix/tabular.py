@@ -1,0 +1,144 @@
+"""Read the spreadsheets researchers keep: CSV in any delimiter and encoding, or XLSX.
+
+Used for interview metadata and coding sheets. Rows keep their spreadsheet row
+number (the header is row 1), so every message can say where to look.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from vmatrix.errors import InputFileError
+from vmatrix.readers import decode, read_bytes
+from vmatrix.textnorm import fold
+
+_DELIMITERS = ",;\t|"
+# Exports neutralise formula-like cells with a leading apostrophe (see render.py);
+# reading them back removes it, so a sheet round-trips unchanged.
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+@dataclass
+class Sheet:
+    path: Path
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def records(self, columns: dict[str, int]) -> list[tuple[int, dict[str, str]]]:
+        """Rows as ``{field: cell}`` for the fields in ``columns`` (field → column index)."""
+        out = []
+        for number, cells in self.rows:
+            out.append((number, {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}))
+        return out
+
+
+def header_key(header: str) -> str:
+    """Headers compare case-, accent-, space- and punctuation-insensitively."""
+    return re.sub(r"[^a-z0-9]", "", fold(header))
+
+
+def match_headers(
+    headers: list[str], aliases: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, int], list[str]]:
+    """Map field names to column indexes; returns ``(columns, unmatched headers)``."""
+    lookup = {header_key(alias): name for name, names in aliases.items() for alias in names}
+    columns: dict[str, int] = {}
+    unmatched: list[str] = []
+    for i, header in enumerate(headers):
+        name = lookup.get(header_key(header))
+        if name and name not in columns:
+            columns[name] = i
+        elif header.strip():
+            unmatched.append(header)
+    return columns, unmatched
+
+
+def read_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Sheet:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise InputFileError(f"{path}: {suffix} files are not read; save the sheet as .xlsx or .csv")
+    data = read_bytes(path)
+    if not data.strip():
+        raise InputFileError(f"{path}: is empty")
+    text, used = decode(data, where=str(path), encoding=encoding)
+    text = text.lstrip("\ufeff")
+    delimiter = _sniff(text)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        all_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputFileError(f"{path}: is not a readable CSV file ({exc})") from exc
+    if not all_rows:
+        raise InputFileError(f"{path}: is empty")
+    headers = [h.strip() for h in all_rows[0]]
+    for number, cells in enumerate(all_rows[1:], start=2):
+        if any(c.strip() for c in cells):
+            rows.append((number, [_restore(c) for c in cells]))
+    return Sheet(path, headers, rows, used, delimiter)
+
+
+def _restore(cell: str) -> str:
+    return _NEUTRALISED.sub("", cell)
+
+
+def _sniff(text: str) -> str:
+    """The delimiter: the one the header line uses most (headers rarely hold commas)."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best]:
+        return best
+    try:
+        return csv.Sniffer().sniff("\n".join(text.splitlines()[:20]), delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+    read_bytes(path)  # existence, size and permission checks
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors on damaged files
+        raise InputFileError(f"{path}: cannot be read as an Excel workbook ({exc})") from exc
+    try:
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise InputFileError(
+                f"{path}: has no sheet {sheet!r}; its sheets are {', '.join(book.sheetnames)}"
+            )
+        values = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not values:
+        raise InputFileError(f"{path}: the sheet is empty")
+    headers = [h.strip() for h in values[0]]
+    rows = [
+        (number, [_restore(c) for c in cells])
+        for number, cells in enumerate(values[1:], start=2)
+        if any(c.strip() for c in cells)
+    ]
+    return Sheet(path, headers, rows, None, None)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()  # type: ignore[attr-defined]
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value)

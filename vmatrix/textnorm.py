@@ -1,0 +1,76 @@
+"""Text normalisation: what is stored, what the model reads, what matching compares.
+
+Three views of the same text:
+
+* the **stored text** is faithful (NFC, ``\\n`` line ends) and keeps French
+  typography — typographic apostrophes, « », non-breaking spaces;
+* the **model text** is what spaCy parses: the same length as the stored text, so
+  every token offset is also an offset into the stored text, but with typographic
+  apostrophes and non-breaking spaces replaced one for one (the French model splits
+  ``l'`` but not ``l’`` and then mis-tags the whole sentence);
+* the **folded form** is what comparisons use: lower case, no accents, one kind of
+  apostrophe and quotation mark.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032"
+SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
+DOUBLE_QUOTES = "«»“”„‟\u2033"
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+_MODEL_TABLE = str.maketrans({**{c: "'" for c in APOSTROPHES}, **{c: " " for c in SPACES}})
+_FOLD_TABLE = str.maketrans(
+    {
+        **{c: "'" for c in APOSTROPHES},
+        **{c: " " for c in SPACES},
+        **{c: '"' for c in DOUBLE_QUOTES},
+        **{c: "-" for c in DASHES},
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+    }
+)
+_LINE_ENDS = re.compile(r"\r\n?|\u2028|\u2029|\x85")
+
+
+def normalise_stored(text: str) -> str:
+    """The stored form of a transcript: NFC, ``\\n`` line ends, no BOM, faithful otherwise."""
+    text = text.lstrip("\ufeff")
+    text = _LINE_ENDS.sub("\n", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def model_text(text: str) -> str:
+    """The text handed to spaCy: same length as ``text``, offsets unchanged."""
+    return text.translate(_MODEL_TABLE)
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and typography-insensitive form used for comparisons.
+
+    The result may differ in length from the input (``œ`` becomes ``oe``); never use
+    it for offsets.
+    """
+    text = text.translate(_FOLD_TABLE)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.lower()
+
+
+def fold_code(text: str) -> str:
+    """Key for code names typed by hand: folded, with spaces, dashes and underscores dropped."""
+    return re.sub(r"[\s\-_.'\"]+", "", fold(text))
+
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a word processor counts them (``l’entreprise`` is one)."""
+    return len(_WORD.findall(text))
