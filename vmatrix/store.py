@@ -137,6 +137,41 @@ class SegmentRow:
     words: int
 
 
+@dataclass
+class CodeRow:
+    """One coded verbatim of a coding sheet, with its anchor in the transcript."""
+
+    sheet: str
+    row: int
+    document_id: str
+    start: int | None
+    end: int | None
+    values: list[str]
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    quote: str = ""
+    anchored_text: str = ""
+    context_before: str = ""
+    context_after: str = ""
+    coder: str | None = None
+    memo: str | None = None
+    anchor_kind: str | None = None
+    anchor_score: float | None = None
+    status: str = "anchored"  # anchored | orphaned
+    id: int | None = None
+
+
+@dataclass
+class SuggestionRow:
+    """A value form proposed for a segment, with the evidence that justifies it."""
+
+    document_id: str
+    segment: int
+    value: str
+    score: float
+    evidence: list[dict[str, Any]]
+    lexicon: str
+
+
 class Corpus:
     """An open corpus file. Use as a context manager, or call :meth:`close`."""
 
@@ -390,6 +425,150 @@ class Corpus:
                 code_id,
             ),
         )
+
+    # -- coding sheets and codes ----------------------------------------------
+
+    def replace_sheet(self, name: str, source: str, sha256: str, codes: list[CodeRow]) -> int:
+        """Store a validated sheet's codes, replacing what the same sheet stored before.
+
+        Returns how many codes the sheet held before.
+        """
+        old = self.db.execute("SELECT id FROM sheets WHERE name = ?", (name,)).fetchone()
+        replaced = 0
+        if old is not None:
+            replaced = self.db.execute("DELETE FROM codes WHERE sheet_id = ?", (old[0],)).rowcount
+            self.db.execute("DELETE FROM sheets WHERE id = ?", (old[0],))
+        sheet_id = self.db.execute(
+            "INSERT INTO sheets (name, source, sha256, rows, stored_at) VALUES (?, ?, ?, ?, ?)",
+            (name, source, sha256, len(codes), now()),
+        ).lastrowid
+        self.db.executemany(
+            """INSERT INTO codes (sheet_id, row, document_id, start, end, quote, anchored_text,
+                   context_before, context_after, value_ids, facets, coder, memo, anchor_kind,
+                   anchor_score, status)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    sheet_id,
+                    c.row,
+                    c.document_id,
+                    c.start,
+                    c.end,
+                    c.quote,
+                    c.anchored_text,
+                    c.context_before,
+                    c.context_after,
+                    json.dumps(c.values, ensure_ascii=False),
+                    json.dumps(c.facets, ensure_ascii=False),
+                    c.coder,
+                    c.memo,
+                    c.anchor_kind,
+                    c.anchor_score,
+                    c.status,
+                )
+                for c in codes
+            ],
+        )
+        return replaced
+
+    def sheets(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM sheets ORDER BY name")]
+
+    def codes(
+        self,
+        *,
+        documents: list[str] | None = None,
+        coders: list[str] | None = None,
+        sheets: list[str] | None = None,
+        status: str | None = None,
+    ) -> list[CodeRow]:
+        """Stored codes in document order; filters combine with AND."""
+        where, args = ["1"], []
+        for column, wanted in (("c.document_id", documents), ("c.coder", coders), ("s.name", sheets)):
+            if wanted:
+                where.append(f"{column} IN ({', '.join('?' * len(wanted))})")
+                args.extend(wanted)
+        if status:
+            where.append("c.status = ?")
+            args.append(status)
+        rows = self.db.execute(
+            f"""SELECT c.*, s.name AS sheet_name FROM codes c JOIN sheets s ON s.id = c.sheet_id
+                WHERE {" AND ".join(where)}
+                ORDER BY c.document_id, c.start IS NULL, c.start, c.end, s.name, c.row""",
+            args,
+        ).fetchall()
+        return [
+            CodeRow(
+                sheet=r["sheet_name"],
+                row=r["row"],
+                document_id=r["document_id"],
+                start=r["start"],
+                end=r["end"],
+                values=json.loads(r["value_ids"]),
+                facets=json.loads(r["facets"]),
+                quote=r["quote"],
+                anchored_text=r["anchored_text"],
+                context_before=r["context_before"],
+                context_after=r["context_after"],
+                coder=r["coder"],
+                memo=r["memo"],
+                anchor_kind=r["anchor_kind"],
+                anchor_score=r["anchor_score"],
+                status=r["status"],
+                id=r["id"],
+            )
+            for r in rows
+        ]
+
+    # -- suggestions ---------------------------------------------------------
+
+    def replace_suggestions(self, documents: list[str], values: list[str], rows: list[SuggestionRow]) -> None:
+        """Replace the suggestions of these documents for these value forms."""
+        for doc_id in documents:
+            self.db.execute(
+                f"DELETE FROM suggestions WHERE document_id = ? "
+                f"AND value_id IN ({', '.join('?' * len(values))})",
+                (doc_id, *values),
+            )
+        self.db.executemany(
+            "INSERT INTO suggestions VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.document_id,
+                    r.segment,
+                    r.value,
+                    r.score,
+                    json.dumps(r.evidence, ensure_ascii=False),
+                    r.lexicon,
+                )
+                for r in rows
+            ],
+        )
+
+    def suggestions(
+        self, *, documents: list[str] | None = None, values: list[str] | None = None
+    ) -> list[SuggestionRow]:
+        where, args = ["1"], []
+        for column, wanted in (("document_id", documents), ("value_id", values)):
+            if wanted:
+                where.append(f"{column} IN ({', '.join('?' * len(wanted))})")
+                args.extend(wanted)
+        rows = self.db.execute(
+            f"""SELECT * FROM suggestions WHERE {" AND ".join(where)}
+                ORDER BY document_id, segment_idx, score DESC, value_id""",
+            args,
+        ).fetchall()
+        return [
+            SuggestionRow(
+                r["document_id"],
+                r["segment_idx"],
+                r["value_id"],
+                r["score"],
+                json.loads(r["evidence"]),
+                r["lexicon"],
+            )
+            for r in rows
+        ]
 
     def drop_suggestions(self, doc_id: str) -> int:
         return self.db.execute("DELETE FROM suggestions WHERE document_id = ?", (doc_id,)).rowcount

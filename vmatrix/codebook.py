@@ -1,0 +1,170 @@
+"""The codebook: the eleven value forms and the grid-1 facets, and how typed codes resolve.
+
+Codes are typed by hand and drift (``Épistémique``, ``epistemique ``, ``EPISTEMIQUE``):
+they resolve case-, accent-, space- and hyphen-insensitively, by id, label or alias.
+A name that resolves only that way is *normalised* (callers may warn); a name that does
+not resolve gets the closest candidates for a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vmatrix.errors import CodebookError, UnknownCode
+from vmatrix.resources import lexicons_dir
+from vmatrix.textnorm import fold_code
+
+FACETS = ("lever", "nature", "tool", "initiator", "beneficiary")
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    label: str
+    definition: str = ""
+    aliases: tuple[str, ...] = ()
+    group: str | None = None  # value forms: service | user
+    nature: str | None = None  # tools: the nature they belong to
+
+
+@dataclass
+class Facet:
+    id: str
+    label: str
+    closed: bool
+    codes: list[Code]
+    _index: dict[str, Code] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = _index(self.codes, f"facet {self.id}")
+
+    def resolve(self, name: str) -> Code | None:
+        return self._index.get(fold_code(name))
+
+    def suggestions(self, name: str, limit: int = 3) -> list[str]:
+        return _closest(name, self._index, limit)
+
+
+@dataclass
+class Resolution:
+    code: Code
+    exact: bool  # typed exactly as the id or the label
+
+
+@dataclass
+class Codebook:
+    name: str
+    path: Path
+    values: list[Code]
+    facets: dict[str, Facet]
+    _index: dict[str, Code] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = _index(self.values, "values")
+
+    @property
+    def value_ids(self) -> list[str]:
+        return [v.id for v in self.values]
+
+    def value(self, value_id: str) -> Code:
+        for code in self.values:
+            if code.id == value_id:
+                return code
+        raise UnknownCode(f"no value form {value_id!r} in the codebook")
+
+    def resolve_value(self, name: str) -> Resolution | None:
+        """The value form a typed name means, or None."""
+        code = self._index.get(fold_code(name))
+        if code is None:
+            return None
+        return Resolution(code, name in (code.id, code.label))
+
+    def value_suggestions(self, name: str, limit: int = 3) -> list[str]:
+        return _closest(name, self._index, limit)
+
+    def require_value(self, name: str) -> str:
+        """The id of a value form given on the command line, or :class:`UnknownCode`."""
+        found = self.resolve_value(name)
+        if found is not None:
+            return found.code.id
+        hint = self.value_suggestions(name)
+        raise UnknownCode(
+            f"unknown value form {name!r}"
+            + (f"; did you mean {' or '.join(hint)}?" if hint else "")
+            + f" (value forms: {', '.join(self.value_ids)})"
+        )
+
+
+def _index(codes: list[Code], where: str) -> dict[str, Code]:
+    index: dict[str, Code] = {}
+    for code in codes:
+        for name in (code.id, code.label, *code.aliases):
+            key = fold_code(name)
+            if not key:
+                continue
+            other = index.get(key)
+            if other is not None and other.id != code.id:
+                raise CodebookError(f"codebook {where}: {name!r} names both {other.id!r} and {code.id!r}")
+            index[key] = code
+    return index
+
+
+def _closest(name: str, index: dict[str, Code], limit: int) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    key = fold_code(name)
+    if not key:
+        return []
+    found = process.extract(key, list(index), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+    ids: list[str] = []
+    for match, _score, _ in found:
+        code_id = index[match].id
+        if code_id not in ids:
+            ids.append(code_id)
+    return ids[:limit]
+
+
+def default_path() -> Path:
+    return lexicons_dir() / "codebook.toml"
+
+
+def load_codebook(path: Path | None = None) -> Codebook:
+    path = path or default_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CodebookError(f"{path}: no such codebook file") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"{path}: is not a valid TOML codebook ({exc})") from exc
+    values = [_code(entry, path, "values") for entry in data.get("values", [])]
+    if not values:
+        raise CodebookError(f"{path}: defines no [[values]]")
+    facets: dict[str, Facet] = {}
+    for entry in data.get("facets", []):
+        facet_id = entry.get("id")
+        if facet_id not in FACETS:
+            raise CodebookError(f"{path}: facet {facet_id!r} is not one of {', '.join(FACETS)}")
+        codes = [_code(c, path, f"facet {facet_id}") for c in entry.get("codes", [])]
+        facets[facet_id] = Facet(facet_id, entry.get("label", facet_id), bool(entry.get("closed")), codes)
+    for facet_id in FACETS:
+        facets.setdefault(facet_id, Facet(facet_id, facet_id, False, []))
+    return Codebook(str(data.get("name", path.stem)), path, values, facets)
+
+
+def _code(entry: dict, path: Path, where: str) -> Code:  # type: ignore[type-arg]
+    code_id = entry.get("id")
+    if not isinstance(code_id, str) or not code_id.strip():
+        raise CodebookError(f"{path}: an entry of {where} has no id")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list):
+        raise CodebookError(f"{path}: aliases of {code_id!r} must be a list")
+    return Code(
+        id=code_id,
+        label=str(entry.get("label", code_id)),
+        definition=str(entry.get("definition", "")),
+        aliases=tuple(str(a) for a in aliases),
+        group=entry.get("group"),
+        nature=entry.get("nature"),
+    )
