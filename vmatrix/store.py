@@ -520,6 +520,44 @@ class Corpus:
             for r in rows
         ]
 
+    def code_summaries(self) -> list[CodeRow]:
+        """Every stored code, in document order, without its anchoring details (anchored
+        text, context, anchor kind and score, memo): what counting needs, read fast.
+
+        Codes with the same values or facets share one list or dict: treat them as
+        read-only.
+        """
+        rows = self.db.execute(
+            """SELECT s.name, c.row, c.document_id, c.start, c.end, c.value_ids, c.facets, c.quote,
+                      c.coder, c.status, c.id
+               FROM codes c JOIN sheets s ON s.id = c.sheet_id
+               ORDER BY c.document_id, c.start IS NULL, c.start, c.end, s.name, c.row"""
+        ).fetchall()
+        decoded: dict[str, Any] = {}
+
+        def load(text: str) -> Any:
+            found = decoded.get(text)
+            if found is None:
+                found = decoded[text] = json.loads(text)
+            return found
+
+        return [
+            CodeRow(
+                sheet=r[0],
+                row=r[1],
+                document_id=r[2],
+                start=r[3],
+                end=r[4],
+                values=load(r[5]),
+                facets=load(r[6]),
+                quote=r[7],
+                coder=r[8],
+                status=r[9],
+                id=r[10],
+            )
+            for r in rows
+        ]
+
     # -- suggestions ---------------------------------------------------------
 
     def replace_suggestions(self, documents: list[str], values: list[str], rows: list[SuggestionRow]) -> None:
