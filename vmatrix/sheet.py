@@ -51,6 +51,7 @@ _FACET_SEPARATORS = re.compile(r"[;|\n]+")
 class SheetRow:
     row: int  # row number in the spreadsheet (the header is row 1)
     cells: dict[str, str]  # field -> cell text, stripped
+    overflow: list[str] = field(default_factory=list)  # non-empty cells beyond the last header
 
     def get(self, name: str) -> str:
         return self.cells.get(name, "")
@@ -75,8 +76,14 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
     columns, unmatched = match_headers(table.headers, FIELDS)
     informative = {header_key(name) for name in INFORMATIVE}
     ignored = [h for h in unmatched if header_key(h) not in informative]
+    width = len(table.headers)
+    raw = dict(table.rows)
     rows = [
-        SheetRow(number, {name: cell.strip() for name, cell in cells.items()})
+        SheetRow(
+            number,
+            {name: cell.strip() for name, cell in cells.items()},
+            [c.strip() for c in raw[number][width:] if c.strip()],
+        )
         for number, cells in table.records(columns)
     ]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

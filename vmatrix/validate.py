@@ -167,6 +167,15 @@ class _SheetCheck:
                 )
                 continue
             seen[key] = row.row
+            if row.overflow:
+                self.add(
+                    row.row,
+                    ERROR,
+                    "extra-cells",
+                    f"row has {len(row.overflow)} more cell(s) than the header: "
+                    + ", ".join(repr(c) for c in row.overflow),
+                    "a cell holds the column separator: put that cell in quotes, or re-export the sheet",
+                )
             code = self._row(row)
             if code is not None:
                 self.codes.append(code)
@@ -352,7 +361,7 @@ class _SheetCheck:
                 ),
             )
             return None
-        if offsets is not None:
+        if offsets is not None and offsets != (anchor.start, anchor.end):
             self.add(
                 row.row,
                 WARNING,
