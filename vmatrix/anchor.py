@@ -156,7 +156,7 @@ class Finder:
     # -- strategies ------------------------------------------------------------
 
     def _exact(self, quote: str, near: int | None) -> Anchor | None:
-        positions = _occurrences(self.text, quote)
+        positions = [p for p in _occurrences(self.text, quote) if _whole(self.text, p, p + len(quote))]
         if not positions:
             return None
         at = _nearest(positions, near)
@@ -224,6 +224,13 @@ def _occurrences(hay: str, needle: str, start: int = 0) -> list[int]:
     return positions
 
 
+def _whole(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` does not cut a word in two."""
+    cuts_left = start > 0 and text[start].isalnum() and text[start - 1].isalnum()
+    cuts_right = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not (cuts_left or cuts_right)
+
+
 def _word_occurrences(hay: str, needle: str, start: int = 0, limit: int | None = None) -> list[int]:
     """Occurrences of ``needle`` in folded ``hay`` that start and end at word boundaries."""
     positions: list[int] = []
@@ -256,13 +263,16 @@ def _closer(spans: Spans, best: Spans, near: int | None, folded: Folded) -> bool
     return spans[-1][1] - spans[0][0] < best[-1][1] - best[0][0]
 
 
-def _best_words(wanted: str, hay: str, start: int, end: int, reach: int = 4) -> tuple[int, int]:
+def _best_words(wanted: str, hay: str, start: int, end: int) -> tuple[int, int]:
     """The whole-word span around an alignment that is most similar to ``wanted``.
 
     An alignment covers as many characters as the quote, so it often starts or stops
-    in the middle of a word, or one word early; try a few word edges on each side.
+    in the middle of a word, or too early when the transcript has words the quote
+    lacks; try word edges on each side, more for longer quotes.
     """
     from rapidfuzz import fuzz
+
+    reach = min(15, max(4, wanted.count(" ") // 3))
 
     starts = [0, *(m.end() for m in re.finditer(" ", hay))]
     ends = [m.start() for m in re.finditer(" ", hay)] + [len(hay)]
@@ -271,13 +281,22 @@ def _best_words(wanted: str, hay: str, start: int, end: int, reach: int = 4) -> 
     start_options = starts[max(0, first - reach) : first + reach + 1]
     end_options = ends[max(0, last - reach) : last + reach + 1]
     best, best_score = (starts[first], ends[min(last, len(ends) - 1)]), -1.0
+    words = wanted.split(" ")
     for s in start_options:
         for e in end_options:
-            if e > s:
-                score = fuzz.ratio(wanted, hay[s:e])
-                if score > best_score:
-                    best, best_score = (s, e), score
+            if e <= s:
+                continue
+            candidate = hay[s:e]
+            # A passage that starts and ends with the quote's own words is the better one.
+            score = fuzz.ratio(wanted, candidate)
+            score += _EDGE_BONUS * (candidate.split(" ", 1)[0] == words[0])
+            score += _EDGE_BONUS * (candidate.rsplit(" ", 1)[-1] == words[-1])
+            if score > best_score:
+                best, best_score = (s, e), score
     return best
+
+
+_EDGE_BONUS = 5.0
 
 
 # -- re-anchoring after a transcript changed ------------------------------------
