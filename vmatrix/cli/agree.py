@@ -39,7 +39,7 @@ def agree(
     percent agreement, Cohen's kappa (two coders) and Krippendorff's alpha (nominal);
     then the verbatims the coders coded differently.
 
-    Example: vmatrix agree --coder A --coder B
+    Example: vmatrix agree --coder CM --coder JB
     """
     from vmatrix.agree import agreement
     from vmatrix.codebook import load_codebook
