@@ -86,10 +86,11 @@ def test_reingesting_an_edited_transcript(db: Path, tmp_path: Path) -> None:
     assert run(small, "ingest", str(folder)).exit_code == 0
 
     with (EXAMPLES / "codes.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.reader(handle)]
+        rows = list(csv.reader(handle, delimiter=";"))
     sheet = tmp_path / "entretien-01.csv"
     with sheet.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([rows[0], *(r for r in rows[1:] if r[0] == "Entretien 1")])
+        first = [r for r in rows[1:] if r[0] == "Entretien 1"]
+        csv.writer(handle, delimiter=";").writerows([rows[0], *first])
     stored = run(small, "validate", str(sheet), "--codebook", str(codebook_path()))
     assert stored.exit_code == 0, stored.output
 
