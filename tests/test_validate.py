@@ -76,6 +76,13 @@ CASES = [
         [row(quote="Les clients commandent quand ils le veulent, depuis chez eux, puis on expédie")],
         ["found: « Les clients commandent quand ils veulent, de chez eux, et on expédie"],
     ),
+    (
+        "quote-not-found",
+        "error",
+        2,
+        [row(quote="J'ai découvert la supervision des machines")],
+        ["the quote is in entretien-02: correct the document"],
+    ),
     ("missing-quote", "error", 2, [row(quote="")], []),
     ("duplicate-row", "warning", 3, [row(), row()], ["repeats row 2"]),
     (
@@ -89,7 +96,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("code", "severity", "line", "rows", "words"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("code", "severity", "line", "rows", "words"), CASES, ids=[f"{i}-{c[0]}" for i, c in enumerate(CASES)]
+)
 def test_each_finding(
     db: Path, tmp_path: Path, code: str, severity: str, line: int, rows: list, words: list[str]
 ) -> None:  # type: ignore[type-arg]

@@ -121,15 +121,7 @@ class Finder:
 
     def anchor(self, quote: str, *, near: int | None = None) -> Anchor | None:
         """The quote's anchor by the first strategy that finds it, or None."""
-        quote = clean_quote(quote)
-        if not quote:
-            return None
-        return (
-            self._exact(quote, near)
-            or self._folded(quote, near)
-            or self._fragments(quote, near)
-            or self._fuzzy(quote, threshold=self.threshold)
-        )
+        return self.verbatim(quote, near=near) or self._fuzzy(clean_quote(quote), threshold=self.threshold)
 
     def span(self, anchor: Anchor) -> str:
         return self.text[anchor.start : anchor.end]
@@ -138,11 +130,16 @@ class Finder:
         """The best fuzzy candidate whatever its score (to show when nothing is found)."""
         return self._fuzzy(clean_quote(quote), threshold=0.0, min_chars=1)
 
+    def verbatim(self, quote: str, *, near: int | None = None) -> Anchor | None:
+        """The quote's anchor if its words are all there (exact, folded or fragments; not fuzzy)."""
+        quote = clean_quote(quote)
+        if not quote:
+            return None
+        return self._exact(quote, near) or self._folded(quote, near) or self._fragments(quote, near)
+
     def anchor_within(self, quote: str, start: int, end: int) -> Anchor | None:
         """The quote's anchor inside ``text[start:end]`` (exact, folded or fragments only)."""
-        inner = Finder(self.text[start:end])
-        quote = clean_quote(quote)
-        found = inner._exact(quote, None) or inner._folded(quote, None) or inner._fragments(quote, None)
+        found = Finder(self.text[start:end]).verbatim(quote)
         if found is None:
             return None
         return Anchor(

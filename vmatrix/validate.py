@@ -349,17 +349,14 @@ class _SheetCheck:
         anchor = finder.anchor(quote, near=offsets[0] if offsets else None)
         if anchor is None:
             closest = finder.closest(quote)
-            self.add(
-                row.row,
-                ERROR,
-                "quote-not-found",
-                f"quote not found in {doc_id}: {_show(quote)}",
-                (
-                    f"closest passage ({closest.score:.0%}): {_show(finder.span(closest))}"
-                    if closest
-                    else "check the document and the quote"
-                ),
-            )
+            elsewhere = self._elsewhere(quote, doc_id)
+            if elsewhere:
+                hint = f"the quote is in {' and '.join(elsewhere)}: correct the document"
+            elif closest:
+                hint = f"closest passage ({closest.score:.0%}): {_show(finder.span(closest))}"
+            else:
+                hint = "check the document and the quote"
+            self.add(row.row, ERROR, "quote-not-found", f"quote not found in {doc_id}: {_show(quote)}", hint)
             return None
         if offsets is not None and offsets != (anchor.start, anchor.end):
             self.add(
@@ -379,6 +376,14 @@ class _SheetCheck:
                 f"found: {_show(finder.span(anchor))}; correct the quote if that is not it",
             )
         return anchor
+
+    def _elsewhere(self, quote: str, doc_id: str) -> list[str]:
+        """Other documents that hold the quote word for word (a wrong document number)."""
+        return [
+            other
+            for other in self.ctx.documents.ids
+            if other != doc_id and self.ctx.finder(other).verbatim(quote) is not None
+        ]
 
     def _offsets(self, row: SheetRow, length: int) -> tuple[int, int] | bool | None:
         """``(start, end)``, None when not given, False when given wrong (reported)."""

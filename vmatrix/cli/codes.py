@@ -158,10 +158,11 @@ def _terminal_table(rows: list[Any], labels: dict[str, str]) -> Any:
         text = " ".join(text.split())
         return text if len(text) <= _QUOTE_WIDTH else text[: _QUOTE_WIDTH - 1] + "…"
 
-    columns = ["document", "span", "quote", "values", *_FACETS, "coder", "anchor", "sheet:row"]
+    columns = ["document", "label", "span", "quote", "values", *_FACETS, "coder", "anchor", "sheet:row"]
     body = [
         [
             r.document_id,
+            labels.get(r.document_id, ""),
             f"{r.start}-{r.end}" if r.start is not None else "",
             short(r.quote or r.anchored_text),
             r.values,
