@@ -333,8 +333,8 @@ class _SheetCheck:
     def _anchor(self, row: SheetRow, doc_id: str) -> Anchor | None:
         quote = row.get("quote")
         finder = self.ctx.finder(doc_id)
-        offsets = self._offsets(row, len(finder.text))
-        if offsets is False:
+        given, offsets = self._offsets(row, len(finder.text))
+        if given and offsets is None:
             return None
         if not quote:
             if offsets is None:
@@ -385,11 +385,11 @@ class _SheetCheck:
             if other != doc_id and self.ctx.finder(other).verbatim(quote) is not None
         ]
 
-    def _offsets(self, row: SheetRow, length: int) -> tuple[int, int] | bool | None:
-        """``(start, end)``, None when not given, False when given wrong (reported)."""
+    def _offsets(self, row: SheetRow, length: int) -> tuple[bool, tuple[int, int] | None]:
+        """Whether offsets were given, and ``(start, end)`` unless they were wrong (reported)."""
         start, end = row.get("start"), row.get("end")
         if not start and not end:
-            return None
+            return False, None
         try:
             first, last = int(start), int(end)
         except ValueError:
@@ -402,8 +402,8 @@ class _SheetCheck:
                 f"start {start!r} and end {end!r} are not a span of the document (0 to {length})",
                 "give both as character offsets, start before end, or leave both empty",
             )
-            return False
-        return first, last
+            return True, None
+        return True, (first, last)
 
     def _conflicts(self) -> None:
         """The same passage, for the same tool, coded twice with different values by one coder."""
