@@ -55,7 +55,7 @@ def db(tmp_path: Path) -> Path:
 @pytest.fixture
 def analysis(db: Path, data: Path):  # type: ignore[no-untyped-def]
     with Corpus(db) as corpus:
-        yield load(corpus, load_codebook(data / "codebook.toml"))
+        yield load(corpus, load_codebook(data / "outputs-codebook.toml"))
 
 
 def cell(analysis: Analysis, a: str, b: str, **options: object) -> float:
@@ -206,7 +206,7 @@ def test_where_and_split(analysis: Analysis) -> None:
 
 def run(db: Path, data: Path, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(
-        app, ["--corpus", str(db), "matrix", "--codebook", str(data / "codebook.toml"), *args]
+        app, ["--corpus", str(db), "matrix", "--codebook", str(data / "outputs-codebook.toml"), *args]
     )
 
 

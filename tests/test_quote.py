@@ -27,7 +27,7 @@ def db(tmp_path: Path) -> Path:
 
 def run(db: Path, data: Path, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(
-        app, ["--corpus", str(db), "quote", "--codebook", str(data / "codebook.toml"), *args]
+        app, ["--corpus", str(db), "quote", "--codebook", str(data / "outputs-codebook.toml"), *args]
     )
 
 
@@ -118,7 +118,7 @@ def test_terminal_highlights_the_lexicon_matches(db: Path, data: Path) -> None:
     from rich.console import Console
 
     with Corpus(db) as corpus:
-        analysis = load(corpus, load_codebook(data / "codebook.toml"))
+        analysis = load(corpus, load_codebook(data / "outputs-codebook.toml"))
         chosen, _ = select(analysis, QuoteQuery(values=["localisation"]))
         found = quotes(corpus, analysis, chosen)
     assert found[0].text[slice(*found[0].highlights[0][:2])] == "gagne du temps"

@@ -18,7 +18,7 @@ HEAVY = {"spacy", "thinc", "numpy", "scipy", "pandas", "openpyxl", "rapidfuzz", 
 def imported(db: Path, data: Path, *args: str) -> set[str]:
     """Top-level packages a vmatrix command imports, from -X importtime."""
     command = [sys.executable, "-X", "importtime", "-m", "vmatrix", "-C", str(db), *args]
-    command += ["--codebook", str(data / "codebook.toml")]
+    command += ["--codebook", str(data / "outputs-codebook.toml")]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     names = set()

@@ -24,7 +24,7 @@ def db(tmp_path: Path) -> Path:
 
 def run(db: Path, data: Path, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(
-        app, ["--corpus", str(db), "table", "--codebook", str(data / "codebook.toml"), *args]
+        app, ["--corpus", str(db), "table", "--codebook", str(data / "outputs-codebook.toml"), *args]
     )
 
 

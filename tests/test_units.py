@@ -21,7 +21,7 @@ def corpus(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def analysis(corpus: Corpus, data: Path) -> Analysis:
-    return load(corpus, load_codebook(data / "codebook.toml"))
+    return load(corpus, load_codebook(data / "outputs-codebook.toml"))
 
 
 def test_manual_codes_become_verbatims_in_document_order(analysis: Analysis) -> None:
@@ -44,7 +44,7 @@ def test_values_follow_codebook_order(analysis: Analysis) -> None:
 
 
 def test_suggestions_become_one_verbatim_per_segment(corpus: Corpus, data: Path) -> None:
-    analysis = load(corpus, load_codebook(data / "codebook.toml"), "suggested")
+    analysis = load(corpus, load_codebook(data / "outputs-codebook.toml"), "suggested")
     spans = [(v.document, v.segment, v.values, v.speaker) for v in analysis.verbatims]
     assert spans == [
         ("entretien-01", 1, ("fonctionnelle", "localisation"), "R"),
