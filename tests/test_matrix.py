@@ -238,7 +238,7 @@ def test_split_prints_one_matrix_per_value(db: Path, data: Path) -> None:
 
 
 def test_latex_is_escaped_and_marks_are_math(db: Path, data: Path) -> None:
-    result = run(db, data, "--rows", "sector", "--cols", "value", "-f", "latex")
+    result = run(db, data, "--rows", "sector", "--cols", "value", "--weak", "1", "-f", "latex")
     assert result.exit_code == 0, result.output
     assert r"conseil \& formation\_\#1" in result.stdout
     assert "$\\bullet$" in result.stdout or "$\\circ$" in result.stdout
@@ -274,3 +274,10 @@ def test_suggested_source(db: Path, data: Path) -> None:
     assert rows[3][3] == "2"
     refused = run(db, data, "--source", "suggested", "--unit", "tool")
     assert refused.exit_code == 1 and "suggestions carry no tool" in refused.stderr
+
+
+def test_cross_tables_show_links_only_when_asked(db: Path, data: Path) -> None:
+    plain = run(db, data, "--rows", "role", "-f", "markdown").stdout
+    assert "●" not in plain and "○" not in plain
+    marked = run(db, data, "--rows", "role", "--strong", "2", "-f", "markdown").stdout
+    assert "2 ●" in marked

@@ -357,11 +357,13 @@ def to_table(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, ids:
     table = matrix.table
     show = (lambda key, label: label) if ids else analysis.display
     columns = ["", *(show(table.cols_key, c) for c in table.cols)]
+    # Links are the value matrix's business; a cross-table shows them when asked.
+    linked = table.symmetric or options.strong is not None or options.weak is not None
     rows: list[list[Any]] = []
     for r, label in enumerate(table.rows):
         line: list[Any] = [show(table.rows_key, label)]
         for c, value in enumerate(matrix.cells[r]):
-            mark = matrix.marks[r][c]
+            mark = matrix.marks[r][c] if linked or options.marks_only else ""
             if options.marks_only:
                 line.append(mark)
             elif ids:
