@@ -103,11 +103,11 @@ def test_a_codebook_tool_nobody_coded_is_an_empty_answer_not_an_error(analysis: 
 
 
 def test_units_by_document_and_by_tool_carry_the_union_of_values(analysis: Analysis) -> None:
-    by_document = {u.key: u.values for u in analysis.units(analysis.verbatims, "document")}
+    by_document = {u.key: set(u.values) for u in analysis.units(analysis.verbatims, "document")}
     assert by_document == {
-        "entretien-01": ("fonctionnelle", "localisation", "securite", "sociale"),
-        "entretien-02": ("fonctionnelle", "localisation", "socialisation"),
-        "entretien-10": ("sociale", "socialisation", "fonctionnelle", "epistemique"),
+        "entretien-01": {"fonctionnelle", "localisation", "securite", "sociale"},
+        "entretien-02": {"fonctionnelle", "localisation", "socialisation"},
+        "entretien-10": {"sociale", "socialisation", "fonctionnelle", "epistemique"},
     }
     by_tool = {u.key: set(u.values) for u in analysis.units(analysis.verbatims, "tool")}
     assert by_tool == {

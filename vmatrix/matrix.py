@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmatrix.codebook import FACETS
 from vmatrix.errors import UsageError
 from vmatrix.render import Table
 from vmatrix.units import Analysis, Unit
@@ -318,7 +319,7 @@ def compute(analysis: Analysis, options: MatrixOptions) -> list[Matrix]:
         if options.stats:
             found.pairs = pair_stats(table, correction=options.correction, alpha=options.alpha)
         out.append(found)
-    if unit in ("tool", "nature", "lever", "initiator", "beneficiary"):
+    if unit in FACETS:
         missing = sum(1 for v in selected if not v.labels(unit))
         if missing:
             analysis.notes.append(f"{missing} verbatims name no {unit} and are not in any unit")
