@@ -281,3 +281,17 @@ def test_cross_tables_show_links_only_when_asked(db: Path, data: Path) -> None:
     assert "●" not in plain and "○" not in plain
     marked = run(db, data, "--rows", "role", "--strong", "2", "-f", "markdown").stdout
     assert "2 ●" in marked
+
+
+def test_narrow_terminals_get_short_unique_headers(analysis: Analysis) -> None:
+    from vmatrix.matrix import to_table
+
+    options = MatrixOptions()
+    (found,) = compute(analysis, options)
+    wide = to_table(analysis, found, options, ids=False, width=250)
+    assert wide.columns[1] == "Fonctionnelle"
+    narrow = to_table(analysis, found, options, ids=False, width=120)
+    headers = narrow.columns[1:]
+    assert len(set(headers)) == 11 and max(len(h) for h in headers) < len("Personnalisation")
+    assert headers[3] == "Sociale" and headers[7].startswith("Sociali")
+    assert [row[0] for row in narrow.rows] == headers  # rows named alike

@@ -143,3 +143,10 @@ def test_no_match_is_said_on_stderr(db: Path, data: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "no verbatim matches" in result.stderr
+
+
+def test_output_file_is_plain_text(db: Path, data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "quotes.md"
+    result = run(db, data, "--value", "localisation", "-f", "markdown", "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("> « On gagne du temps")

@@ -352,9 +352,12 @@ def describe(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, pair
     return title
 
 
-def to_table(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, ids: bool) -> Table:
+def to_table(
+    analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, ids: bool, width: int | None = None
+) -> Table:
     """The matrix as a :class:`Table`: ids and bare numbers for csv/json (``ids``), labels
-    and link marks for the formats read by people."""
+    and link marks for the formats read by people; column headers shortened ("Foncti.")
+    when the full ones would not fit in ``width`` characters (a terminal)."""
     table = matrix.table
     show = (lambda key, label: label) if ids else analysis.display
     columns = ["", *(show(table.cols_key, c) for c in table.cols)]
@@ -378,6 +381,8 @@ def to_table(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, ids:
         for r, line in enumerate(rows):
             line.append(table.row_units[r])
         rows.append(["units", *table.col_units, table.units])
+    if width is not None:
+        _fit(columns, rows, width, table.symmetric)
     title = describe(analysis, matrix, options)
     payload = {
         "source": analysis.source,
@@ -459,6 +464,49 @@ def stats_table(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, i
         return {"attraction": "green", "repulsion": "red"}.get(link) if link else None
 
     return Table(columns, rows, title=title, json=payload, numeric=set(range(2, 9)), style=style)
+
+
+def _fit(columns: list[str], rows: list[list[Any]], width: int, symmetric: bool) -> None:
+    """Shorten the column headers ("Fonctionnelle" → "Foncti.") until the table fits in
+    ``width`` characters, and the row labels alike on a symmetric matrix."""
+
+    def needed(headers: list[str], labels: list[str]) -> int:
+        cells = [max([len(h), *(len(_text(row[i])) for row in rows)]) for i, h in enumerate(headers) if i]
+        return max(len(label) for label in labels) + sum(c + 3 for c in cells) + 4
+
+    labels = [str(row[0]) for row in rows]
+    for keep in (None, 6, 5, 4, 3):
+        headers = ["", *_shorten(columns[1:], keep)]
+        shown = _shorten(labels, keep) if symmetric else labels
+        if needed(headers, shown) <= width or keep == 3:
+            break
+    columns[:] = headers
+    for row, label in zip(rows, shown, strict=True):
+        row[0] = label
+
+
+def _shorten(labels: list[str], keep: int | None) -> list[str]:
+    """Labels cut to ``keep`` letters and a dot, or as many as tell them apart
+    (Sociale, Sociali. for Socialisation)."""
+    if keep is None:
+        return labels
+    out = []
+    for label in labels:
+        common = max((_common_prefix(label, other) for other in labels if other != label), default=0)
+        n = max(keep, common + 1)
+        out.append(label if len(label) <= n + 1 else label[:n] + ".")
+    return out
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else _cell(value)
 
 
 def _number(value: float) -> float:

@@ -209,5 +209,10 @@ def matrix(
     if stats:
         tables = [lib.stats_table(analysis, m, options, ids=ids) for m in matrices]
     else:
-        tables = [lib.to_table(analysis, m, options, ids=ids) for m in matrices]
+        width = None
+        if fmt is Format.table and output is None and sys.stdout.isatty():
+            import shutil
+
+            width = shutil.get_terminal_size().columns
+        tables = [lib.to_table(analysis, m, options, ids=ids, width=width) for m in matrices]
     render(tables, fmt, output)
