@@ -377,6 +377,18 @@ class Corpus:
     def cache_put(self, key: str, data: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?)", (key, data))
 
+    def cache_put_if_free(self, key: str, data: bytes) -> bool:
+        """Keep a cache entry unless the corpus is being written or is read-only: for
+        commands that only read, which must never wait for a lock."""
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.cache_put(key, data)
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 10000")
+
     # -- counts of what hangs on a document ------------------------------------
 
     def attached(self, doc_id: str) -> dict[str, int]:

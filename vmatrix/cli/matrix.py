@@ -74,7 +74,7 @@ def load_analysis(corpus: Any, codebook: Path | None, source: Source) -> Any:
     from vmatrix.codebook import load_codebook
     from vmatrix.units import load
 
-    return load(corpus, load_codebook(codebook), source.value)
+    return load(corpus, load_codebook(codebook, cache=corpus), source.value)
 
 
 def print_notes(notes: list[str]) -> None:
