@@ -28,8 +28,8 @@ significantly less.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from vmatrix.codebook import FACETS
 from vmatrix.errors import UsageError
@@ -46,8 +46,7 @@ WEAK_MARK = "○"
 STRONG: dict[str, float] = {"count": 3, "jaccard": 0.25, "c": 0.25, "percent": 10.0, "row": 50.0, "col": 50.0}
 
 
-@dataclass
-class CrossTable:
+class CrossTable(NamedTuple):
     """Counts of units by row label and column label."""
 
     rows_key: str
@@ -258,8 +257,9 @@ def _scipy_fisher() -> Callable[[list[list[int]]], float]:
 # -- the result and its tables -------------------------------------------------------------
 
 
-@dataclass
-class MatrixOptions:
+class MatrixOptions(NamedTuple):
+    """What `vmatrix matrix` was asked for (keys and names as typed)."""
+
     source: str = "manual"
     unit: str = "segment"
     rows: str = "value"
@@ -272,12 +272,11 @@ class MatrixOptions:
     stats: bool = False
     correction: str = "holm"
     alpha: float = 0.05
-    where: list[str] = field(default_factory=list)
+    where: Sequence[str] = ()
     split: str | None = None
 
 
-@dataclass
-class Matrix:
+class Matrix(NamedTuple):
     """One matrix (or one part of a ``--split``), with what it was computed from."""
 
     table: CrossTable
@@ -312,13 +311,11 @@ def compute(analysis: Analysis, options: MatrixOptions) -> list[Matrix]:
         units = analysis.units(verbatims, unit)
         table = crosstab(analysis, units, rows_key, cols_key)
         cells = measure(table, options.measure, options.percent)
-        found = Matrix(
-            table, cells, marks(table, cells, strong=strong, weak=options.weak), strong, options.weak
+        links = marks(table, cells, strong=strong, weak=options.weak)
+        pairs = (
+            pair_stats(table, correction=options.correction, alpha=options.alpha) if options.stats else None
         )
-        found.split = split
-        if options.stats:
-            found.pairs = pair_stats(table, correction=options.correction, alpha=options.alpha)
-        out.append(found)
+        out.append(Matrix(table, cells, links, strong, options.weak, split, pairs))
     if unit in FACETS:
         missing = sum(1 for v in selected if not v.labels(unit))
         if missing:
@@ -400,7 +397,7 @@ def to_table(
         "marks": matrix.marks,
         "strong": matrix.strong,
         "weak": matrix.weak,
-        "where": options.where,
+        "where": list(options.where),
     }
     if matrix.split:
         payload["split"] = {"key": matrix.split[0], "value": matrix.split[1]}

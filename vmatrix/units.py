@@ -20,7 +20,7 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from vmatrix.codebook import FACETS, Codebook
 from vmatrix.errors import UnknownCode, UnknownDocument, UsageError
@@ -114,8 +114,7 @@ class Unit:
         return self.labels("value")
 
 
-@dataclass
-class Condition:
+class Condition(NamedTuple):
     """One ``--where KEY=VALUE`` (or ``KEY!=VALUE``), resolved."""
 
     key: str
