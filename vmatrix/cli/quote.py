@@ -1,7 +1,5 @@
 """``vmatrix quote``: the verbatims that illustrate a value form."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``vmatrix table``: the tool table."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
