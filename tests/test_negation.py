@@ -1,0 +1,99 @@
+"""The negation rule on spoken French, through the real parser.
+
+Each case is a sentence, the words a lexicon would match in it, and whether those
+words sit in the scope of a negation (what a careful reader would say). The rule
+has no syntax tree, so some cases are known to fail: they are marked xfail with
+the reason, and the suite fails if one starts passing (strict).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vmatrix import negation, parse
+from vmatrix.textnorm import fold
+
+DISLOCATION = "a comma cuts the clause from a dislocated topic"
+LITOTES = "litotes: a negated verb that praises"
+
+CASES: list[tuple[str, str, bool] | tuple[str, str, bool, str]] = [
+    ("On n'a pas de site internet.", "site", True),
+    ("On a pas de site, on a juste une page Facebook.", "site", True),
+    ("On a pas de site, on a juste une page Facebook.", "Facebook", False),
+    ("Ce n’est pas sécurisé.", "sécurisé", True),
+    ("C'est pas sécurisé aux yeux des clients.", "sécurisé", True),
+    ("Il n'y a que le site qui nous ramène des clients.", "site", False),
+    ("Il n'y a pas que le site, il y a aussi le bouche-à-oreille.", "site", False),
+    ("On gagne du temps, ça c'est sûr.", "gagne du temps", False),
+    ("On gagne pas de temps avec ça, au contraire.", "temps", True),
+    ("Ça nous fait gagner pas mal de temps.", "temps", False),
+    ("Personne ne partage ses fichiers chez nous.", "partage", True),
+    ("On ne partage jamais nos données.", "partage", True),
+    ("On partage pas trop nos idées entre collègues.", "partage", True),
+    ("Je ne pense pas que le télétravail soit adapté.", "télétravail", True),
+    ("On travaille à distance mais on ne se voit plus.", "à distance", False),
+    ("Sans la sauvegarde, on aurait tout perdu.", "sauvegarde", False),
+    ("On travaillait sans sauvegarde à l'époque.", "sauvegarde", True),
+    ("Si jamais il y a un problème, on a la sauvegarde.", "sauvegarde", False),
+    ("Aucun client ne paie en ligne.", "en ligne", True),
+    ("Rien ne remplace le contact humain.", "contact humain", False),
+    ("Rien ne marche avec ce logiciel.", "logiciel", True),
+    ("On n'utilise plus le fax.", "fax", True),
+    ("C'est plus rapide qu'avant.", "rapide", False),
+    ("Il ne reste plus que le papier pour les factures.", "papier", False),
+    ("Ce n'est pas seulement pour gagner du temps, c'est aussi pour l'image.", "gagner du temps", False),
+    ("Ce n'est pas seulement pour gagner du temps, c'est aussi pour l'image.", "image", False),
+    ("Non seulement on gagne du temps, mais en plus on fait moins d'erreurs.", "gagne du temps", False),
+    ("C'est pas, euh, vraiment sécurisé.", "sécurisé", True),
+    ("J'ai jamais eu de problème de sécurité.", "sécurité", True),
+    ("Les clients commandent en ligne et on n'a plus besoin de les appeler.", "en ligne", False),
+    ("Les clients commandent en ligne et on n'a plus besoin de les appeler.", "appeler", True),
+    ("On n'a ni site ni page Facebook.", "Facebook", True),
+    ("On a rien de sécurisé pour l'instant.", "sécurisé", True),
+    ("C'est rien de plus simple, on clique et c'est commandé.", "simple", False),
+    ("Je sais pas si c'est sécurisé.", "sécurisé", False),
+    ("C'est pas si simple que ça.", "simple", True),
+    ("Vous n’avez pas de site ?", "site", True),
+    ("Avant on avait pas de CRM, maintenant tout est centralisé.", "CRM", True),
+    ("Avant on avait pas de CRM, maintenant tout est centralisé.", "centralisé", False),
+    ("Les commandes arrivent 24h/24, ça s'arrête jamais.", "24h/24", False),
+    ("On l'utilise jamais, le logiciel de paie.", "utilise", True),
+    ("Sans se déplacer, on voit l'avancement du chantier.", "chantier", False),
+    ("Franchement, le télétravail, ça marche pas chez nous.", "télétravail", True, DISLOCATION),
+    ("Le logiciel de paie, on l'utilise pas.", "logiciel", True, DISLOCATION),
+    ("On n'hésite pas à partager nos fichiers.", "partager", False, LITOTES),
+    ("Il faut pas oublier la sauvegarde.", "sauvegarde", False, LITOTES),
+]
+
+
+def _param(case: tuple) -> object:  # type: ignore[type-arg]
+    sentence, target, expected, *reason = case
+    marks = [pytest.mark.xfail(reason=reason[0], strict=True)] if reason else []
+    return pytest.param(sentence, target, expected, marks=marks, id=f"{target}:{sentence[:40]}")
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, object]:
+    nlp = parse.load_model()
+    sentences = sorted({case[0] for case in CASES})
+    return {key: doc for doc, key in parse.parse(nlp, ((s, s) for s in sentences))}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sentence", "target", "expected"), [_param(c) for c in CASES])
+def test_negation(parsed: dict, sentence: str, target: str, expected: bool) -> None:  # type: ignore[type-arg]
+    doc = parsed[sentence]
+    at = sentence.index(target)
+    tokens = [t.i for t in doc if t.idx < at + len(target) and t.idx + len(t) > at]
+    words = [fold(t.text) for t in doc]
+    norms = [t.norm_ for t in doc]
+    assert negation.is_negated(words, norms, tokens[0], tokens[-1] + 1) is expected
+
+
+def test_blanking_other_words_changes_nothing() -> None:
+    """Callers may blank every word that is not a cue: the rule must not notice."""
+    words = "franchement on a vraiment pas de site internet pour le moment".split()
+    blanked = [w if w in negation.CUES else "" for w in words]
+    norms = words
+    for i in range(len(words)):
+        assert negation.is_negated(words, norms, i, i + 1) == negation.is_negated(blanked, norms, i, i + 1)
