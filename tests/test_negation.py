@@ -97,3 +97,13 @@ def test_blanking_other_words_changes_nothing() -> None:
     norms = words
     for i in range(len(words)):
         assert negation.is_negated(words, norms, i, i + 1) == negation.is_negated(blanked, norms, i, i + 1)
+
+
+@pytest.mark.slow
+def test_no_negation_without_a_trigger_word(parsed: dict) -> None:  # type: ignore[type-arg]
+    """Callers skip the rule in segments without a trigger word: it must never fire there."""
+    for doc in parsed.values():
+        words = [fold(t.text) for t in doc]
+        if negation.TRIGGERS.isdisjoint(words):
+            norms = [t.norm_ for t in doc]
+            assert not any(negation.is_negated(words, norms, i, i + 1) for i in range(len(doc)))

@@ -119,6 +119,7 @@ class LexiconMatcher:
         self.norm_matcher = PhraseMatcher(self.vocab, attr="NORM")
         self.surface_matcher = PhraseMatcher(self.vocab, attr="LOWER")
         self.entries: dict[int, Entry] = {}
+        self._seen_strings: set[str] = set()  # strings of restored documents, already in the vocab
         # Patterns the Matcher runs, each with the NORM values a segment must hold for it:
         # one set per token that every match has.
         self.token_patterns: list[_TokenPattern] = []
@@ -213,8 +214,10 @@ class LexiconMatcher:
             columns = [attrs.index(IDS[name]) for name in ("ORTH", *_RESTORED_ATTRS)]
         except (zlib.error, ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
+        new = set(msg["strings"]) - self._seen_strings
+        self._seen_strings |= new
         add = self.strings.add
-        for string in msg["strings"]:
+        for string in new:
             add(string)
         doc = Doc(self.vocab, words=tokens[:, columns[0]].tolist(), spaces=spaces.tolist())
         if len(doc):
@@ -283,33 +286,38 @@ class LexiconMatcher:
                     yield key, (a + start, a + end)
 
     def _resolve(self, restored: Restored, segment: int, matches: list[Match], cues: Any) -> list[Match]:
-        excluded = [(m.entry.value, m.start, m.end) for m in matches if m.entry.exclude]
-        candidates = [
-            m
-            for m in matches
-            if not m.entry.exclude
-            and not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
-        ]
-        candidates.sort(key=lambda m: (m.start - m.end, -m.entry.weight, m.start))
-        kept: list[Match] = []
-        for m in candidates:
-            if all(_compatible(m, k) for k in kept):
-                kept.append(m)
-        kept.sort(key=lambda m: (m.start, m.end, m.entry.value))
+        if len(matches) == 1:
+            kept = [] if matches[0].entry.exclude else matches
+        else:
+            excluded = [(m.entry.value, m.start, m.end) for m in matches if m.entry.exclude]
+            candidates = [
+                m
+                for m in matches
+                if not m.entry.exclude
+                and not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
+            ]
+            candidates.sort(key=lambda m: (m.start - m.end, -m.entry.weight, m.start))
+            kept = []
+            for m in candidates:
+                if all(_compatible(m, k) for k in kept):
+                    kept.append(m)
+            kept.sort(key=lambda m: (m.start, m.end, m.entry.value))
+        if not kept:
+            return kept
         a, b = restored.bounds[segment], restored.bounds[segment + 1]
-        words, norms = cues[0][a:b].tolist(), cues[1][a:b].tolist()
+        words = cues[a:b].tolist()
+        if negation.TRIGGERS.isdisjoint(words):
+            return kept
+        norms = _keep_only(restored.norms[a:b], *self._norm_cues).tolist()
         for m in kept:
             m.negated = negation.is_negated(words, norms, m.start - a, m.end - a)
         return kept
 
-    def _cues(self, restored: Restored) -> tuple[Any, Any]:
-        """The words and lemmas of a document that the negation rule looks at; others blank."""
+    def _cues(self, restored: Restored) -> Any:
+        """The words of a document that the negation rule looks at; the others blank."""
         from spacy.attrs import LOWER
 
-        return (
-            _keep_only(restored.doc.to_array(LOWER), *self._word_cues),
-            _keep_only(restored.norms, *self._norm_cues),
-        )
+        return _keep_only(restored.doc.to_array(LOWER), *self._word_cues)
 
 
 def _lookup(column: Any, keys: Any) -> tuple[Any, Any]:

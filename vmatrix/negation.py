@@ -89,6 +89,8 @@ CUES = (
     | {w for pair in PAIR_BOUNDARIES for w in pair}
 )
 
+# No clause is negated without one of these words: a caller may skip the rule without them.
+TRIGGERS = NE | NEGATORS_WITH_NE | {SANS}
 # Every lemma it looks at.
 NORM_CUES = OPINION_VERBS | RIEN_NE_PRAISE
 

@@ -105,12 +105,17 @@ class SuggestReport:
 
 def score(evidence: Iterable[Evidence]) -> float:
     """The score of a value form in a segment from its evidence (see the module doc)."""
-    counts: dict[str, int] = {}
-    weights: dict[str, float] = {}
+    found: dict[str, list[float]] = {}  # term -> [weight, times found]
     for e in evidence:
-        counts[e.term] = counts.get(e.term, 0) + 1
-        weights[e.term] = max(weights.get(e.term, 0.0), e.weight)
-    total = sum(weights[t] * (1 + REPEAT * math.log(n)) for t, n in counts.items())
+        seen = found.get(e.term)
+        if seen is None:
+            found[e.term] = [e.weight, 1.0]
+        else:
+            seen[0] = max(seen[0], e.weight)
+            seen[1] += 1
+    total = 0.0
+    for weight, times in found.values():
+        total += weight * (1 + REPEAT * math.log(times)) if times > 1 else weight
     return 1 - math.exp(-total / SCALE)
 
 
@@ -165,6 +170,8 @@ def suggest(
                 continue
             report.matches += len(matches)
             report.negated += sum(m.negated for m in matches)
+            if not include_negated and all(m.negated for m in matches):
+                continue
             found = _suggestions(restored, position, segment.start, text, matches, include_negated, min_score)
             if not found:
                 continue
