@@ -80,6 +80,15 @@ def test_names_that_recur_are_speakers() -> None:
     assert [s for s, _ in turns(text)] == ["Jean Martin", "Sophie Roux", "Jean Martin"]
 
 
+def test_speaker_headings_with_times_on_their_own_line() -> None:
+    text = "Speaker 1  0:03\nBonjour, on commence ?\n\nDupont, Marie (00:00:09)\nOui.\nAllons-y.\n"
+    segments = segment_text(text)
+    assert [(s.speaker, text[s.start : s.end], s.t_start) for s in segments] == [
+        ("Speaker 1", "Bonjour, on commence ?", 3.0),
+        ("Dupont, Marie", "Oui.\nAllons-y.", 9.0),
+    ]
+
+
 def test_header_before_first_turn_is_kept() -> None:
     text = "Entretien n°3 – 12 mars 2024\n\nQ : Bonjour.\nR : Bonjour."
     assert turns(text) == [(None, "Entretien n°3 – 12 mars 2024"), ("Q", "Bonjour."), ("R", "Bonjour.")]

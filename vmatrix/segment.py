@@ -30,6 +30,12 @@ _LABEL = re.compile(
     r"(?P<close2>\*\*|__)?"
     rf"{_SP}*"
 )
+# "Speaker 1  0:03" or "Dupont, Marie (00:01:02)" alone on a line, speech on the next
+# lines: the layout of several transcription services and of Word's Transcribe.
+_HEADING = re.compile(
+    rf"^{_SP}*(?P<label>{_NAME_WORD}(?:,?{_SP}{_NAME_WORD}){{0,3}}){_SP}+"
+    rf"[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}*$"
+)
 # Interview roles accepted even if they occur once, and in lower case.
 _ROLES = {
     fold(word)
@@ -84,7 +90,12 @@ def match_label(line: str) -> Label | None:
     """The speaker label opening ``line``, if it looks like one."""
     found = _LABEL.match(line)
     if not found:
-        return None
+        heading = _HEADING.match(line)
+        if heading is None or fold(heading["label"]) in _NOT_SPEAKERS:
+            return None
+        speaker = heading["label"].strip()
+        known = fold(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+        return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
     raw = found["label"].strip()
     speaker = raw.strip("*_ ").strip()
     key = fold(speaker)

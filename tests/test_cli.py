@@ -1,0 +1,56 @@
+"""The command line as a whole: help text, version, error funnel."""
+
+from __future__ import annotations
+
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from vmatrix import __version__
+from vmatrix.cli import app
+
+runner = CliRunner()
+
+
+def _commands() -> dict[str, object]:
+    group = get_command(app)
+    found: dict[str, object] = {}
+
+    def walk(command: object, prefix: str) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            found[f"{prefix}{name}"] = sub
+            walk(sub, f"{prefix}{name} ")
+
+    walk(group, "")
+    return found
+
+
+def test_every_command_documents_itself_with_an_example() -> None:
+    commands = _commands()
+    assert {"ingest", "docs"} <= set(commands)
+    for name, command in commands.items():
+        if getattr(command, "commands", None):  # a group: its subcommands carry the examples
+            assert getattr(command, "help", None), f"{name} has no help"
+            continue
+        text = getattr(command, "help", None) or ""
+        assert "Example" in text, f"`vmatrix {name}` has no example in its help"
+        for param in getattr(command, "params", []):
+            if getattr(param, "param_type_name", "") == "option" and param.name != "help":
+                assert getattr(param, "help", None), f"`vmatrix {name}` option {param.name} has no help"
+
+
+def test_help_runs_for_every_command() -> None:
+    for name in _commands():
+        result = runner.invoke(app, [*name.split(), "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "Usage" in result.stdout
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_unknown_format_is_a_usage_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["--corpus", str(tmp_path / "c.db"), "docs", "--format", "docx"])
+    assert result.exit_code == 2
+    assert "docx" in result.stderr

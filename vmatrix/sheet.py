@@ -1,0 +1,137 @@
+"""Read a coding sheet: one row per coded verbatim, as researchers keep them in a spreadsheet.
+
+Headers are matched case-, accent- and space-insensitively, in French or English.
+This module only reads and splits cells; what the cells mean is checked by
+:mod:`vmatrix.validate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vmatrix.tabular import header_key, match_headers, read_sheet
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "document": ("document", "doc", "entretien", "interview", "document id"),
+    "quote": ("quote", "verbatim", "citation", "extrait"),
+    "values": (
+        "values",
+        "value",
+        "valeurs",
+        "valeur",
+        "codes",
+        "formes de valeur",
+        "formes de valeurs",
+        "value forms",
+    ),
+    "nature": ("nature",),
+    "tool": ("tool", "outil", "outils", "dispositif"),
+    "lever": ("lever", "levier"),
+    "initiator": ("initiator", "initiateur", "initiateurs", "initiators"),
+    "beneficiary": ("beneficiary", "beneficiaries", "beneficiaire", "beneficiaires"),
+    "coder": ("coder", "codeur", "codeuse"),
+    "memo": ("memo", "note", "notes", "commentaire", "commentaires"),
+    "start": ("start", "debut"),
+    "end": ("end", "fin"),
+}
+# Columns that drafts (`vmatrix suggest --format csv`) and exports (`vmatrix codes`)
+# carry for the reader's benefit; they are accepted without a word.
+INFORMATIVE = ("segment", "speaker", "score", "evidence", "label", "sheet", "row", "anchor", "status")
+FACET_FIELDS = ("tool", "nature", "lever", "initiator", "beneficiary")
+
+_VALUE_SEPARATORS = re.compile(r"[;,/|\n]+")
+_FACET_SEPARATORS = re.compile(r"[;|\n]+")
+
+
+@dataclass
+class SheetRow:
+    row: int  # row number in the spreadsheet (the header is row 1)
+    cells: dict[str, str]  # field -> cell text, stripped
+    overflow: list[str] = field(default_factory=list)  # non-empty cells beyond the last header
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+
+@dataclass
+class CodingSheet:
+    path: Path
+    rows: list[SheetRow]
+    columns: list[str]  # the fields found
+    ignored: list[str] = field(default_factory=list)  # headers that are not fields
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> CodingSheet:
+    """Read a CSV or XLSX coding sheet (``sheet``: the XLSX sheet to read, else the first)."""
+    table = read_sheet(path, sheet=sheet, encoding=encoding)
+    columns, unmatched = match_headers(table.headers, FIELDS)
+    informative = {header_key(name) for name in INFORMATIVE}
+    ignored = [h for h in unmatched if header_key(h) not in informative]
+    width = len(table.headers)
+    raw = dict(table.rows)
+    rows = [
+        SheetRow(
+            number,
+            {name: cell.strip() for name, cell in cells.items()},
+            [c.strip() for c in raw[number][width:] if c.strip()],
+        )
+        for number, cells in table.records(columns)
+    ]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return CodingSheet(path, rows, list(columns), ignored, digest)
+
+
+def split_values(cell: str) -> list[str]:
+    """Value-form names in a cell: separated by ``; , / |``, new lines or spaces.
+
+    Spaces separate only where they must: ``Fonctionnelle Localisation`` is two names,
+    but a name of several words (an alias such as ``bien être``) is kept whole when
+    the codebook knows it; :func:`group_words` does that with the codebook at hand.
+    """
+    return [part.strip() for part in _VALUE_SEPARATORS.split(cell) if part.strip()]
+
+
+def group_words(part: str, known: Callable[[str], bool]) -> list[tuple[str, bool]]:
+    """Split ``part`` on spaces into names, longest known names first.
+
+    Returns ``(name, known)`` pairs; consecutive unknown words stay together as one
+    name, so ``valeur d'usage`` is reported as one unknown name, not two.
+    """
+    if known(part):
+        return [(part, True)]
+    words = part.split()
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            name = " ".join(words[i:j])
+            if known(name):
+                out.append((name, True))
+                i = j
+                break
+        else:
+            if out and not out[-1][1]:
+                out[-1] = (f"{out[-1][0]} {words[i]}", False)
+            else:
+                out.append((words[i], False))
+            i += 1
+    return out
+
+
+def split_facet(cell: str) -> list[str]:
+    """Names in a facet cell: separated by ``;``, ``|`` or new lines (commas may be part of a name)."""
+    names: list[str] = []
+    for part in _FACET_SEPARATORS.split(cell):
+        name = " ".join(part.split())
+        if name and name not in names:
+            names.append(name)
+    return names

@@ -1,0 +1,536 @@
+"""Check coding sheets against the corpus and the codebook; store the ones that pass.
+
+Validation is the gate between a spreadsheet and the corpus. Every problem becomes a
+:class:`Finding` (file, row, severity, a stable code, a message and a hint), so a
+researcher can fix the sheet in one pass. Errors block storing; warnings and notes
+(``info``) do not. Nothing is printed here: the command renders the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vmatrix.anchor import Anchor, Finder, context_of
+from vmatrix.codebook import FACETS, Codebook, Facet
+from vmatrix.sheet import CodingSheet, SheetRow, group_words, read_coding_sheet, split_facet, split_values
+from vmatrix.store import CodeRow, Corpus, Document
+from vmatrix.textnorm import fold, fold_code
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass
+class Finding:
+    file: str
+    row: int | None  # spreadsheet row (1 is the header); None for the whole file
+    severity: str  # error | warning | info
+    code: str  # stable short id, e.g. unknown-value
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class AnchorRecord:
+    file: str
+    row: int
+    document: str
+    start: int
+    end: int
+    kind: str
+    score: float
+
+
+@dataclass
+class SheetReport:
+    name: str
+    path: str
+    rows: int
+    codes: list[CodeRow] = field(default_factory=list)
+    replaced: int = 0  # codes the same sheet had stored before
+
+
+@dataclass
+class Validation:
+    sheets: list[SheetReport]
+    findings: list[Finding]
+    anchors: list[AnchorRecord]
+    stored: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def rows(self) -> int:
+        return sum(s.rows for s in self.sheets)
+
+    def count(self, severity: str, file: str | None = None) -> int:
+        return sum(1 for f in self.findings if f.severity == severity and file in (None, f.file))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "findings": [asdict(f) for f in self.findings],
+            "anchors": [asdict(a) for a in self.anchors],
+        }
+
+
+# -- documents ---------------------------------------------------------------------
+
+
+class DocumentIndex:
+    """Resolves what a sheet's document cell says: the id, the label, the number or the file."""
+
+    def __init__(self, documents: list[Document]) -> None:
+        self.ids = [d.id for d in documents]
+        self._keys: dict[str, set[str]] = {}
+        for doc in documents:
+            names = [doc.id, doc.label, Path(doc.source).name, Path(doc.source).stem]
+            if doc.number:
+                names.append(doc.number)
+            for name in names:
+                self._keys.setdefault(_doc_key(name), set()).add(doc.id)
+
+    def resolve(self, cell: str) -> str | None:
+        if cell in self.ids:
+            return cell
+        found = self._keys.get(_doc_key(cell), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    def closest(self, cell: str, limit: int = 3) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        key = _doc_key(cell)
+        found = process.extract(key, list(self._keys), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+        ids: list[str] = []
+        for match, _score, _ in found:
+            for doc_id in sorted(self._keys[match]):
+                if doc_id not in ids:
+                    ids.append(doc_id)
+        return ids[:limit]
+
+
+def _doc_key(name: str) -> str:
+    """``Entretien 01``, ``entretien-1`` and ``ENTRETIEN 1`` share one key."""
+    words = re.findall(r"[^\W_]+", fold(name))
+    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in words)
+
+
+# -- checking one sheet ------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    corpus: Corpus
+    codebook: Codebook
+    documents: DocumentIndex
+    finders: dict[str, Finder] = field(default_factory=dict)
+
+    def finder(self, doc_id: str) -> Finder:
+        if doc_id not in self.finders:
+            self.finders[doc_id] = Finder(self.corpus.text(doc_id))
+        return self.finders[doc_id]
+
+
+class _SheetCheck:
+    """The findings and codes of one sheet."""
+
+    def __init__(self, sheet: CodingSheet, context: _Context) -> None:
+        self.sheet = sheet
+        self.ctx = context
+        self.findings: list[Finding] = []
+        self.anchors: list[AnchorRecord] = []
+        self.codes: list[CodeRow] = []
+        self._open_names: dict[tuple[str, str], list[int]] = {}
+
+    def add(self, row: int | None, severity: str, code: str, message: str, hint: str = "") -> None:
+        self.findings.append(Finding(self.sheet.name, row, severity, code, message, hint))
+
+    def run(self) -> None:
+        if not self._columns_ok():
+            return
+        seen: dict[tuple[tuple[str, str], ...], int] = {}
+        for row in self.sheet.rows:
+            key = tuple(sorted((k, " ".join(v.split())) for k, v in row.cells.items()))
+            if key in seen:
+                self.add(
+                    row.row,
+                    WARNING,
+                    "duplicate-row",
+                    f"row {row.row} repeats row {seen[key]} cell for cell; it is stored once",
+                    "delete one of the two rows",
+                )
+                continue
+            seen[key] = row.row
+            if row.overflow:
+                self.add(
+                    row.row,
+                    ERROR,
+                    "extra-cells",
+                    f"row has {len(row.overflow)} more cell(s) than the header: "
+                    + ", ".join(repr(c) for c in row.overflow),
+                    "a cell holds the column separator: put that cell in quotes, or re-export the sheet",
+                )
+            code = self._row(row)
+            if code is not None:
+                self.codes.append(code)
+        self._report_open_names()
+        self._conflicts()
+
+    def _columns_ok(self) -> bool:
+        columns = self.sheet.columns
+        for header in self.sheet.ignored:
+            self.add(1, WARNING, "unknown-column", f"column {header!r} ignored", _COLUMNS_HINT)
+        missing = [name for name in ("document", "values") if name not in columns]
+        if "quote" not in columns and not {"start", "end"} <= set(columns):
+            missing.append("quote")
+        for name in missing:
+            self.add(1, ERROR, "missing-column", f"no {name!r} column", _COLUMNS_HINT)
+        return not missing
+
+    def _row(self, row: SheetRow) -> CodeRow | None:
+        errors_before = self._errors()
+        doc_id = self._document(row)
+        values = self._values(row)
+        facets = self._facets(row)
+        anchor = self._anchor(row, doc_id) if doc_id else None
+        if doc_id is None or anchor is None or self._errors() > errors_before:
+            return None
+        text = self.ctx.finder(doc_id).text
+        before, after = context_of(text, anchor.start, anchor.end)
+        self.anchors.append(
+            AnchorRecord(
+                self.sheet.name, row.row, doc_id, anchor.start, anchor.end, anchor.kind, anchor.score
+            )
+        )
+        return CodeRow(
+            sheet=self.sheet.name,
+            row=row.row,
+            document_id=doc_id,
+            start=anchor.start,
+            end=anchor.end,
+            values=values,
+            facets=facets,
+            quote=row.get("quote"),
+            anchored_text=text[anchor.start : anchor.end],
+            context_before=before,
+            context_after=after,
+            coder=row.get("coder") or None,
+            memo=row.get("memo") or None,
+            anchor_kind=anchor.kind,
+            anchor_score=anchor.score,
+        )
+
+    def _errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    # -- cells -----------------------------------------------------------------
+
+    def _document(self, row: SheetRow) -> str | None:
+        cell = row.get("document")
+        if not cell:
+            self.add(row.row, ERROR, "missing-document", "no document given", _DOCUMENT_HINT)
+            return None
+        doc_id = self.ctx.documents.resolve(cell)
+        if doc_id is None:
+            closest = self.ctx.documents.closest(cell)
+            self.add(
+                row.row,
+                ERROR,
+                "unknown-document",
+                f"unknown document {cell!r}",
+                (f"did you mean {' or '.join(closest)}?" if closest else "")
+                + " (`vmatrix docs` lists the documents)",
+            )
+        return doc_id
+
+    def _values(self, row: SheetRow) -> list[str]:
+        cell = row.get("values")
+        codebook = self.ctx.codebook
+        if not cell:
+            self.add(
+                row.row,
+                ERROR,
+                "empty-values",
+                "no value form given",
+                f"give one or more of: {', '.join(codebook.value_ids)}",
+            )
+            return []
+        values: list[str] = []
+        for part in split_values(cell):
+            for name, known in group_words(part, lambda n: codebook.resolve_value(n) is not None):
+                found = codebook.resolve_value(name) if known else None
+                if found is None:
+                    closest = codebook.value_suggestions(name)
+                    self.add(
+                        row.row,
+                        ERROR,
+                        "unknown-value",
+                        f"unknown value form {name!r}",
+                        f"did you mean {' or '.join(closest)}?"
+                        if closest
+                        else f"value forms: {', '.join(codebook.value_ids)}",
+                    )
+                    continue
+                if not found.exact and name not in found.code.aliases:
+                    self.add(
+                        row.row,
+                        WARNING,
+                        "value-normalised",
+                        f"{name!r} normalised to {found.code.id}",
+                        f"write it {found.code.id} or {found.code.label}",
+                    )
+                if found.code.id not in values:
+                    values.append(found.code.id)
+        return values
+
+    def _facets(self, row: SheetRow) -> dict[str, list[str]]:
+        facets: dict[str, list[str]] = {}
+        for facet_id in FACETS:
+            facet = self.ctx.codebook.facets[facet_id]
+            names: list[str] = []
+            for name in split_facet(row.get(facet_id)):
+                code = facet.resolve(name)
+                if code is not None:
+                    names.append(code.id)
+                    continue
+                if facet.closed:
+                    closest = facet.suggestions(name)
+                    self.add(
+                        row.row,
+                        ERROR,
+                        f"unknown-{facet_id}",
+                        f"unknown {facet_id} {name!r}",
+                        (f"did you mean {' or '.join(closest)}? " if closest else "")
+                        + f"({facet_id}: {', '.join(c.id for c in facet.codes)})",
+                    )
+                    continue
+                self._open_names.setdefault((facet_id, name), []).append(row.row)
+                names.append(name)
+            facets[facet_id] = list(dict.fromkeys(names))
+        return facets
+
+    def _report_open_names(self) -> None:
+        """Names of open facets the codebook does not know: one note per name and sheet."""
+        for (facet_id, name), rows in self._open_names.items():
+            closest = _close_spellings(name, self.ctx.codebook.facets[facet_id])
+            where = f" (rows {', '.join(map(str, rows))})" if len(rows) > 1 else ""
+            self.add(
+                rows[0],
+                INFO,
+                f"unknown-{facet_id}",
+                f"{facet_id} {name!r} is not in the codebook; kept as typed{where}",
+                f"did you mean {' or '.join(closest)}?"
+                if closest
+                else "add it to the codebook to group its spellings",
+            )
+
+    def _anchor(self, row: SheetRow, doc_id: str) -> Anchor | None:
+        quote = row.get("quote")
+        finder = self.ctx.finder(doc_id)
+        given, offsets = self._offsets(row, len(finder.text))
+        if given and offsets is None:
+            return None
+        if not quote:
+            if offsets is None:
+                self.add(row.row, ERROR, "missing-quote", "no quote and no start/end offsets", _QUOTE_HINT)
+                return None
+            start, end = offsets
+            return Anchor(start, end, "offsets")
+        if offsets is not None:
+            inside = finder.anchor_within(quote, *offsets)
+            if inside is not None:
+                return inside
+        anchor = finder.anchor(quote, near=offsets[0] if offsets else None)
+        if anchor is None:
+            closest = finder.closest(quote)
+            elsewhere = self._elsewhere(quote, doc_id)
+            if elsewhere:
+                hint = f"the quote is in {' and '.join(elsewhere)}: correct the document"
+            elif closest:
+                hint = f"closest passage ({closest.score:.0%}): {_show(finder.span(closest))}"
+            else:
+                hint = "check the document and the quote"
+            self.add(row.row, ERROR, "quote-not-found", f"quote not found in {doc_id}: {_show(quote)}", hint)
+            return None
+        if offsets is not None and offsets != (anchor.start, anchor.end):
+            self.add(
+                row.row,
+                WARNING,
+                "offsets-mismatch",
+                f"the quote is not at characters {offsets[0]}-{offsets[1]} of {doc_id}; "
+                f"anchored at {anchor.start}-{anchor.end}",
+                "correct or delete the start and end cells",
+            )
+        if anchor.kind == "fuzzy":
+            self.add(
+                row.row,
+                WARNING,
+                "quote-fuzzy",
+                f"quote found only approximately ({anchor.score:.0%}) in {doc_id}",
+                f"found: {_show(finder.span(anchor))}; correct the quote if that is not it",
+            )
+        return anchor
+
+    def _elsewhere(self, quote: str, doc_id: str) -> list[str]:
+        """Other documents that hold the quote word for word (a wrong document number)."""
+        return [
+            other
+            for other in self.ctx.documents.ids
+            if other != doc_id and self.ctx.finder(other).verbatim(quote) is not None
+        ]
+
+    def _offsets(self, row: SheetRow, length: int) -> tuple[bool, tuple[int, int] | None]:
+        """Whether offsets were given, and ``(start, end)`` unless they were wrong (reported)."""
+        start, end = row.get("start"), row.get("end")
+        if not start and not end:
+            return False, None
+        try:
+            first, last = int(start), int(end)
+        except ValueError:
+            first, last = -1, -1
+        if not (0 <= first < last <= length):
+            self.add(
+                row.row,
+                ERROR,
+                "bad-offsets",
+                f"start {start!r} and end {end!r} are not a span of the document (0 to {length})",
+                "give both as character offsets, start before end, or leave both empty",
+            )
+            return True, None
+        return True, (first, last)
+
+    def _conflicts(self) -> None:
+        """The same passage, for the same tool, coded twice with different values by one coder."""
+        by_passage: dict[tuple[Any, ...], CodeRow] = {}
+        for code in self.codes:
+            key = (code.document_id, code.start, code.end, code.coder, tuple(code.facets.get("tool", [])))
+            first = by_passage.setdefault(key, code)
+            if first is not code and set(first.values) != set(code.values):
+                self.add(
+                    code.row,
+                    WARNING,
+                    "conflicting-values",
+                    f"same passage as row {first.row} with other values: "
+                    f"{', '.join(code.values)} here, {', '.join(first.values)} there",
+                    "merge the two rows, or give them different tools",
+                )
+
+
+def _close_spellings(name: str, facet: Facet) -> list[str]:
+    """Codes of an open facet that ``name`` looks like a misspelling of.
+
+    The codebook's did-you-mean is generous (it serves closed lists); a new tool name
+    deserves a suggestion only when it is spelt almost like a known one.
+    """
+    from rapidfuzz import fuzz
+
+    key = fold_code(name)
+    out = []
+    for code_id in facet.suggestions(name):
+        code = facet.resolve(code_id)
+        spellings = (code.id, code.label, *code.aliases) if code else (code_id,)
+        if max(fuzz.ratio(key, fold_code(s)) for s in spellings) >= _SPELLING_SIMILARITY:
+            out.append(code_id)
+    return out
+
+
+_SPELLING_SIMILARITY = 80
+_COLUMNS_HINT = (
+    "columns: document, quote, values, tool, nature, lever, initiator, beneficiary, "
+    "coder, memo, start, end (French names work too)"
+)
+_DOCUMENT_HINT = "give the document id (entretien-01), its label (Entretien 1) or its number"
+_QUOTE_HINT = "copy the verbatim into the quote column"
+
+
+def _show(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"« {text} »"
+
+
+# -- the entry points -------------------------------------------------------------
+
+
+def validate_sheets(
+    corpus: Corpus,
+    paths: list[Path],
+    codebook: Codebook,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    dry_run: bool = False,
+) -> Validation:
+    """Check ``paths`` and, when none has an error and not ``dry_run``, store them all.
+
+    All sheets are stored in one transaction, each replacing what the same sheet
+    (by file name) stored before; one error anywhere stores nothing.
+    """
+    sheets = [read_coding_sheet(path, sheet=sheet, encoding=encoding) for path in paths]
+    context = _Context(corpus, codebook, DocumentIndex(corpus.documents()))
+    reports: list[SheetReport] = []
+    findings: list[Finding] = []
+    anchors: list[AnchorRecord] = []
+    names: dict[str, Path] = {}
+    for coding_sheet in sheets:
+        if coding_sheet.name in names:
+            findings.append(
+                Finding(
+                    coding_sheet.name,
+                    None,
+                    ERROR,
+                    "duplicate-sheet",
+                    f"{coding_sheet.path} and {names[coding_sheet.name]} have the same file name",
+                    "sheets are stored by file name: rename one of them",
+                )
+            )
+        names[coding_sheet.name] = coding_sheet.path
+        check = _SheetCheck(coding_sheet, context)
+        check.run()
+        findings += sorted(check.findings, key=_finding_order)
+        anchors += check.anchors
+        reports.append(
+            SheetReport(coding_sheet.name, str(coding_sheet.path), len(coding_sheet.rows), check.codes)
+        )
+    result = Validation(reports, findings, anchors)
+    if result.ok and not dry_run:
+        with corpus.transaction():
+            for report, coding_sheet in zip(reports, sheets, strict=True):
+                report.replaced = corpus.replace_sheet(
+                    report.name, str(coding_sheet.path.resolve()), coding_sheet.sha256, report.codes
+                )
+        result.stored = True
+    return result
+
+
+def check_stored(corpus: Corpus) -> Validation:
+    """Findings about the codes already stored: those orphaned by a changed transcript."""
+    codes = corpus.codes()
+    findings = [
+        Finding(
+            code.sheet,
+            code.row,
+            ERROR,
+            "orphaned-code",
+            f"quote no longer found in {code.document_id} since the transcript changed: "
+            f"{_show(code.quote or code.anchored_text)}",
+            f"correct the quote in {code.sheet} and validate it again",
+        )
+        for code in codes
+        if code.status == "orphaned"
+    ]
+    sheets: dict[str, SheetReport] = {}
+    for code in codes:
+        sheets.setdefault(code.sheet, SheetReport(code.sheet, code.sheet, 0)).rows += 1
+    return Validation(list(sheets.values()), findings, [])
+
+
+def _finding_order(finding: Finding) -> tuple[int, int]:
+    return (finding.row or 0, SEVERITIES.index(finding.severity))
