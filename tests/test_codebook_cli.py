@@ -33,7 +33,7 @@ def test_codebook_table_and_markdown(data: Path) -> None:
     rows = [
         [cell.strip() for cell in line.split("|")[1:-1]] for line in result.stdout.splitlines() if "|" in line
     ]
-    assert ["epistemique", "Épistémique", "user", "Curiosity and learning."] in rows
+    assert ["epistemique", "Épistémique", "user", "Curiosity, learning."] in rows
     assert ["tool", "site-web", "Site web", "site internet", "communication"] in rows
 
 

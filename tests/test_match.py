@@ -172,3 +172,15 @@ def test_negated_matches_are_flagged() -> None:
         [("on", "on"), ("a", "avoir"), ("un", "un"), ("site", "site")],
     )
     assert [[m[-1] for m in s] for s in _found(LexiconMatcher(lexicon), docbin)] == [[True], [False]]
+
+
+def test_terms_naming_a_problem_are_never_negated() -> None:
+    lexicon = _lexicon(
+        {"securite": _value("securite", {"litige": 2.5, "site": 1.0})},
+        {"litige": ("litige", "litige"), "site": ("site", "site")},
+    )
+    docbin = _docbin([("on", "on"), ("a", "avoir"), ("pas", "pas"), ("de", "de"), ("litige", "litige")])
+    docbin_site = _docbin([("on", "on"), ("a", "avoir"), ("pas", "pas"), ("de", "de"), ("site", "site")])
+    matcher = LexiconMatcher(lexicon)
+    assert _found(matcher, docbin) == [[("securite", "litige", "litige", False)]]
+    assert _found(matcher, docbin_site) == [[("securite", "site", "site", True)]]

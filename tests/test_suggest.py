@@ -38,6 +38,7 @@ EXPECTED = {
     "Le chef suit le chantier de n'importe où": {"localisation"},  # pattern
     "Les clients commandent en dehors des heures": {"localisation"},  # pattern with *
     "On gagne du temps et on travaille": {"fonctionnelle", "localisation"},
+    "Depuis, il n'y a plus d'erreurs": {"fonctionnelle"},  # a problem removed: not a negation
     "Bonjour, il fait beau": set(),
 }
 

@@ -20,12 +20,14 @@ two segments are dropped. Three matchers look for the lexicon:
 Then, per segment: matches overlapping an exclusion of their value form are dropped;
 overlapping matches are reduced to the longest (the strongest on a tie; the same span
 may count for two value forms); each remaining match is flagged when it sits in a
-negated clause (:mod:`vmatrix.negation`).
+negated clause (:mod:`vmatrix.negation`) — unless its term names a problem ("erreur",
+"litige", "déplacement"), whose negation is evidence too: "il n'y a plus d'erreurs".
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,6 +62,7 @@ class Entry:
     term: str  # the term as written, or the pattern's name
     weight: float
     exclude: bool = False
+    problem: bool = False  # names a problem: its negation is evidence too (see vmatrix.negation)
 
 
 @dataclass
@@ -131,11 +134,14 @@ class LexiconMatcher:
             if lex is None:
                 continue
             for term, weight in lex.terms.items():
-                self._add_phrase(Entry(value, term, weight), lexicon.reading(term))
+                reading = lexicon.reading(term)
+                problem = negation.names_problem([*reading.words, *reading.norms])
+                self._add_phrase(Entry(value, term, weight, problem=problem), reading)
             for phrase in lex.excludes:
                 self._add_phrase(Entry(value, phrase, 0.0, exclude=True), lexicon.reading(phrase))
             for pattern in lex.patterns:
-                self._add_pattern(Entry(value, pattern.name, pattern.weight), pattern)
+                problem = negation.names_problem([*_words(pattern.name), *_pattern_norms(pattern.tokens)])
+                self._add_pattern(Entry(value, pattern.name, pattern.weight, problem=problem), pattern)
 
     # -- building -------------------------------------------------------------
 
@@ -310,7 +316,7 @@ class LexiconMatcher:
             return kept
         norms = _keep_only(restored.norms[a:b], *self._norm_cues).tolist()
         for m in kept:
-            m.negated = negation.is_negated(words, norms, m.start - a, m.end - a)
+            m.negated = not m.entry.problem and negation.is_negated(words, norms, m.start - a, m.end - a)
         return kept
 
     def _cues(self, restored: Restored) -> Any:
@@ -395,6 +401,22 @@ def _expand(tokens: list[dict[str, Any]]) -> list[tuple[str, ...]] | None:
         return None
     phrases = {tuple(w for w in combo if w is not None) for combo in itertools.product(*options)}
     return sorted(p for p in phrases if p)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", fold(text))
+
+
+def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
+    """The NORM values a pattern names (required or not)."""
+    found: list[str] = []
+    for token in tokens:
+        spec = token.get("NORM")
+        if isinstance(spec, str):
+            found.append(spec)
+        elif isinstance(spec, dict):
+            found.extend(spec.get("IN", []))
+    return found
 
 
 def _is_required(token: dict[str, Any]) -> bool:

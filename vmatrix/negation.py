@@ -26,13 +26,17 @@ works on the tokens of the clause around the match:
   seulement/uniquement/juste", "non seulement", "rien que"; nor are the idioms
   "pas mal", "si jamais", "plus que jamais", "rien de plus", "rien ne vaut/remplace/bat".
 
+A match whose term names a problem ("erreur", "litige", "déplacement", "dépendre":
+:data:`PROBLEMS`) is never flagged: "il n'y a plus d'erreurs" is evidence of the value
+form, not its negation. Callers check :func:`names_problem` first.
+
 Everything works on folded words (:func:`vmatrix.textnorm.fold`): the caller passes
 the folded surface form of each token and its folded lemma (the corpus's NORM).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 NE = frozenset({"ne", "n'"})
 # Negators that need "ne" (alone they are usually something else) and those that do not.
@@ -89,10 +93,29 @@ CUES = (
     | {w for pair in PAIR_BOUNDARIES for w in pair}
 )
 
+# Lemmas naming a problem a tool removes. A lexicon term holding one is evidence even
+# negated — "il n'y a plus d'erreurs", "pas de litige", "sans déplacement", "on ne
+# dépend plus du prestataire", "c'est plus une corvée" — so the rule is not applied to it.
+PROBLEMS = frozenset(
+    """
+    erreur bug ressaisie ressaisir saisie doublon oubli oublier paperasse retard delai attente
+    perte perdre cout couter plantage planter panne pann litige contestation contentieux
+    piratage pirater pirate hacker virus fraude arnaque faille attaque cyberattaque
+    rancongiciel ransomware phishing hameconnage impaye stress stresser inquietude inquiet
+    peur crainte craindre risque souci probleme dependance dependre dependant deplacement
+    deplacer trajet isolement isoler solitude frustration frustrant corvee penible galere
+    galerer ennuyeux ennuyer enerver agacant fastidieux rebarbatif ringard
+    """.split()
+)
 # No clause is negated without one of these words: a caller may skip the rule without them.
 TRIGGERS = NE | NEGATORS_WITH_NE | {SANS}
 # Every lemma it looks at.
 NORM_CUES = OPINION_VERBS | RIEN_NE_PRAISE
+
+
+def names_problem(words: Iterable[str]) -> bool:
+    """Whether a term (its folded words or lemmas) names a problem: see :data:`PROBLEMS`."""
+    return not PROBLEMS.isdisjoint(words)
 
 
 def is_negated(words: Sequence[str], norms: Sequence[str], start: int, end: int) -> bool:
