@@ -51,10 +51,3 @@ def test_codebook_bad_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["codebook", "--codebook", str(bad)])
     assert result.exit_code == 1
     assert "not a valid TOML codebook" in result.stderr
-
-
-def test_new_commands_have_help_with_an_example() -> None:
-    for command in (["codebook"], ["suggest"], ["evaluate"], ["lexicon", "check"]):
-        result = runner.invoke(app, [*command, "--help"])
-        assert result.exit_code == 0
-        assert "Example: vmatrix" in result.stdout, command

@@ -230,3 +230,32 @@ def test_cli_default_min_score_is_the_library_one() -> None:
     from vmatrix.cli import suggest as cli_suggest
 
     assert cli_suggest.DEFAULT_MIN_SCORE == DEFAULT_MIN_SCORE
+
+
+# -- with the bundled codebook and lexicons ---------------------------------------
+
+
+@pytest.mark.slow
+def test_bundled_lexicons_pass_their_check(suggest_corpus: Path) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "lexicon", "check", "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["errors"] == 0
+    assert "11 value forms" in result.stderr
+
+
+@pytest.mark.slow
+def test_draft_sheet_validates_and_evaluates(suggest_corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "corpus.db"
+    db.write_bytes(suggest_corpus.read_bytes())
+    draft = tmp_path / "draft.csv"
+    result = runner.invoke(app, ["-C", str(db), "suggest", "--format", "csv", "--output", str(draft)])
+    assert result.exit_code == 0, result.stderr
+    assert len(draft.read_text(encoding="utf-8").splitlines()) > 5
+    result = runner.invoke(app, ["-C", str(db), "validate", str(draft), "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    result = runner.invoke(app, ["-C", str(db), "evaluate", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    evaluation = json.loads(result.stdout)
+    # The draft codes exactly what was suggested: every suggestion is right.
+    assert evaluation["micro"]["precision"] == 1.0 and evaluation["micro"]["recall"] == 1.0
