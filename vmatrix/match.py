@@ -49,12 +49,20 @@ FUNCTION_VARIANTS: dict[str, tuple[str, ...]] = {
     "au": ("a", "au"),
     "aux": ("a", "au"),
 }
+# Lemmas too frequent to pick out the segments a token pattern may match in.
+COMMON_WORDS = frozenset(
+    """
+    de du des le la les un une a au aux en et ou que qui ne pas plus je j' tu il elle on nous
+    vous ils elles me m' te t' se s' lui leur y ce c' ca cela son sa ses mon ma mes notre nos
+    votre vos etre avoir faire aller pouvoir vouloir dire voir mettre prendre donner tout
+    """.split()
+)
 MAX_VARIANTS = 64  # phrases one term may expand into
 MAX_PATTERN_PHRASES = 4096  # phrases a pattern may expand into before the Matcher takes it
 _RESTORED_ATTRS = ("NORM", "POS", "LEMMA")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """What a match stands for: a term or pattern of a value form, or an exclusion."""
 
@@ -65,7 +73,7 @@ class Entry:
     problem: bool = False  # names a problem: its negation is evidence too (see vmatrix.negation)
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     entry: Entry
     start: int  # token offsets in the document's Doc
@@ -76,7 +84,7 @@ class Match:
 @dataclass
 class _TokenPattern:
     matcher: Any  # a spaCy Matcher holding this one pattern
-    required: list[set[int]]  # per token every match has: the NORM hashes it may take
+    required: list[set[int]]  # per token every match has: the NORM hashes it may take (rare ones)
     first: bool  # the first token is one of them
     last: bool  # the last token is one of them
 
@@ -88,6 +96,7 @@ class Restored:
     doc: Doc
     bounds: list[int]
     norms: Any  # numpy array of NORM hashes, one per token
+    norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
     _idx: list[int] | None = None
     _length: list[int] = field(default_factory=list)
 
@@ -176,14 +185,10 @@ class LexiconMatcher:
 
         matcher = Matcher(self.vocab)
         matcher.add(key, [pattern.tokens])
-        required = [{self.strings.add(w) for w in words} for words in _required(pattern.tokens)]
+        anchors = [_anchor(token) for token in pattern.tokens]
+        required = [{self.strings.add(w) for w in words} for words in anchors if words]
         self.token_patterns.append(
-            _TokenPattern(
-                matcher,
-                required,
-                first=_is_required(pattern.tokens[0]) and bool(required),
-                last=_is_required(pattern.tokens[-1]) and bool(required),
-            )
+            _TokenPattern(matcher, required, first=bool(anchors[0]), last=bool(anchors[-1]))
         )
         for words in required:
             self._required_words |= words
@@ -231,7 +236,7 @@ class LexiconMatcher:
                 [IDS[name] for name in _RESTORED_ATTRS], numpy.ascontiguousarray(tokens[:, columns[1:]])
             )
         bounds = [0, *itertools.accumulate(int(n) for n in lengths)]
-        return Restored(doc, bounds, tokens[:, columns[1]])
+        return Restored(doc, bounds, numpy.ascontiguousarray(tokens[:, columns[1]]))
 
     # -- matching -------------------------------------------------------------
 
@@ -268,24 +273,34 @@ class LexiconMatcher:
 
         doc, bounds = restored.doc, restored.bounds
         hits = numpy.flatnonzero(_member(restored.norms, self._required_keys))
-        positions: dict[int, list[int]] = {}
-        for norm, token in zip(restored.norms[hits].tolist(), hits.tolist(), strict=True):
+        segments_of_hits = numpy.searchsorted(numpy.asarray(bounds), hits, side="right") - 1
+        positions: dict[int, list[int]] = {}  # NORM hash -> tokens holding it, in order
+        segments_of: dict[int, set[int]] = {}  # NORM hash -> segments holding it
+        for norm, token, segment in zip(
+            restored.norms[hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
+        ):
             positions.setdefault(norm, []).append(token)
+            segments_of.setdefault(norm, set()).add(segment)
         for pattern in self.token_patterns:
-            where = [sorted(t for w in words for t in positions.get(w, ())) for words in pattern.required]
-            if not all(where):
+            present = [positions.keys() & words for words in pattern.required]
+            if not present:
+                segments: Iterable[int] = range(restored.segments)
+            elif all(present):
+                segments = sorted(
+                    set.intersection(*(set().union(*(segments_of[w] for w in words)) for words in present))
+                )
+            else:
                 continue
-            segments: Iterable[int] = (
-                sorted(set.intersection(*({bisect.bisect_right(bounds, t) - 1 for t in ts} for ts in where)))
-                if where
-                else range(restored.segments)
-            )
+            if not segments:
+                continue
+            first = sorted(t for w in present[0] for t in positions[w]) if pattern.first else []
+            last = sorted(t for w in present[-1] for t in positions[w]) if pattern.last else []
             for segment in segments:
                 a, b = bounds[segment], bounds[segment + 1]
-                if pattern.first:
-                    a = where[0][bisect.bisect_left(where[0], a)]
-                if pattern.last:
-                    b = where[-1][bisect.bisect_left(where[-1], b) - 1] + 1
+                if first:
+                    a = first[bisect.bisect_left(first, a)]
+                if last:
+                    b = last[bisect.bisect_left(last, b) - 1] + 1
                 if a >= b:
                     continue
                 for key, start, end in pattern.matcher(doc[a:b]):
@@ -314,7 +329,9 @@ class LexiconMatcher:
         words = cues[a:b].tolist()
         if negation.TRIGGERS.isdisjoint(words):
             return kept
-        norms = _keep_only(restored.norms[a:b], *self._norm_cues).tolist()
+        if restored.norm_cues is None:
+            restored.norm_cues = _keep_only(restored.norms, *self._norm_cues)
+        norms = restored.norm_cues[a:b].tolist()
         for m in kept:
             m.negated = not m.entry.problem and negation.is_negated(words, norms, m.start - a, m.end - a)
         return kept
@@ -419,19 +436,11 @@ def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def _is_required(token: dict[str, Any]) -> bool:
-    return (
-        token.get("OP") in (None, "+", "1")
-        and "NORM" in token
-        and ("IN" in token["NORM"] or isinstance(token["NORM"], str))
-    )
-
-
-def _required(tokens: list[dict[str, Any]]) -> list[list[str]]:
-    """For each token every match must hold, the NORM values it may take."""
-    required = []
-    for token in tokens:
-        if _is_required(token):
-            spec = token["NORM"]
-            required.append([spec] if isinstance(spec, str) else list(spec["IN"]))
-    return required
+def _anchor(token: dict[str, Any]) -> list[str]:
+    """The NORM values a token every match has may take — if they are rare enough to
+    look for first; [] for an optional token or one that allows a common word."""
+    spec = token.get("NORM")
+    if token.get("OP") not in (None, "+", "1") or spec is None:
+        return []
+    words = [spec] if isinstance(spec, str) else list(spec.get("IN", []))
+    return [] if not words or COMMON_WORDS & set(words) else words

@@ -146,6 +146,8 @@ def clause(words: Sequence[str], start: int, end: int) -> tuple[int, int]:
 
 def _boundary(words: Sequence[str], i: int, *, forward: bool) -> bool:
     word = words[i]
+    if not word:
+        return False
     if word in PUNCT_BOUNDARIES:
         return True
     if word == COMMA:

@@ -32,7 +32,7 @@ REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weigh
 DEFAULT_MIN_SCORE = 0.35
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     text: str  # the words as they stand in the transcript
     term: str  # the lexicon term (or pattern name) they match
@@ -105,16 +105,20 @@ class SuggestReport:
 
 def score(evidence: Iterable[Evidence]) -> float:
     """The score of a value form in a segment from its evidence (see the module doc)."""
-    found: dict[str, list[float]] = {}  # term -> [weight, times found]
-    for e in evidence:
-        seen = found.get(e.term)
+    return _score((e.term, e.weight) for e in evidence)
+
+
+def _score(found: Iterable[tuple[str, float]]) -> float:
+    terms: dict[str, list[float]] = {}  # term -> [weight, times found]
+    for term, weight in found:
+        seen = terms.get(term)
         if seen is None:
-            found[e.term] = [e.weight, 1.0]
+            terms[term] = [weight, 1.0]
         else:
-            seen[0] = max(seen[0], e.weight)
+            seen[0] = max(seen[0], weight)
             seen[1] += 1
     total = 0.0
-    for weight, times in found.values():
+    for weight, times in terms.values():
         total += weight * (1 + REPEAT * math.log(times)) if times > 1 else weight
     return 1 - math.exp(-total / SCALE)
 
@@ -207,16 +211,20 @@ def _suggestions(
     include_negated: bool,
     min_score: float,
 ) -> list[ValueSuggestion]:
-    by_value: dict[str, list[Evidence]] = {}
+    by_value: dict[str, list[Match]] = {}
     for m in matches:
-        if m.negated and not include_negated:
+        if include_negated or not m.negated:
+            by_value.setdefault(m.entry.value, []).append(m)
+    found = []
+    for value, kept in by_value.items():
+        value_score = round(_score((m.entry.term, m.entry.weight) for m in kept), 3)
+        if value_score < min_score or value_score <= 0:
             continue
-        start, end = restored.char_offsets(position, m.start, m.end)
-        start, end = start + offset, end + offset
-        by_value.setdefault(m.entry.value, []).append(
-            Evidence(text[start:end], m.entry.term, start, end, m.negated, m.entry.weight)
-        )
-    found = [ValueSuggestion(value, round(score(ev), 3), ev) for value, ev in by_value.items()]
-    found = [s for s in found if s.score >= min_score and s.score > 0]
+        evidence = []
+        for m in kept:
+            start, end = restored.char_offsets(position, m.start, m.end)
+            start, end = start + offset, end + offset
+            evidence.append(Evidence(text[start:end], m.entry.term, start, end, m.negated, m.entry.weight))
+        found.append(ValueSuggestion(value, value_score, evidence))
     found.sort(key=lambda s: (-s.score, s.value))
     return found
