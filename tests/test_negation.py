@@ -15,6 +15,8 @@ from vmatrix.textnorm import fold
 
 DISLOCATION = "a comma cuts the clause from a dislocated topic"
 LITOTES = "litotes: a negated verb that praises"
+PLUS_ALONE = '"plus" without "ne" is not read as a negator (it is usually a comparative)'
+SUBJECT = "the match is the subject of the negated verb: the rule looks for negators after it only without ne"
 
 CASES: list[tuple[str, str, bool] | tuple[str, str, bool, str]] = [
     ("On n'a pas de site internet.", "site", True),
@@ -65,6 +67,34 @@ CASES: list[tuple[str, str, bool] | tuple[str, str, bool, str]] = [
     ("Il faut pas oublier la sauvegarde.", "sauvegarde", False, LITOTES),
 ]
 
+# Written after the rule was finished and left as they came out (18 of 23 right): the
+# honest measure. The cases above were written with the rule (42 of 46 right).
+UNSEEN: list[tuple[str, str, bool] | tuple[str, str, bool, str]] = [
+    ("Bon, nous, la visio, on l'a jamais vraiment adoptée.", "visio", True, DISLOCATION),
+    ("On n'a toujours pas de logiciel de gestion.", "logiciel de gestion", True),
+    ("Les clients, ils paient en ligne sans problème.", "paient en ligne", False),
+    ("Y a plus personne qui envoie des fax.", "fax", True, PLUS_ALONE),
+    ("Franchement j'ai pas le temps de me former.", "former", True),
+    ("Le site marche bien, on a pas à se plaindre.", "site", False),
+    ("On ne se sert du CRM que pour les relances.", "CRM", False),
+    ("C'est pas le site qui nous amène des clients, c'est le bouche-à-oreille.", "site", True),
+    ("C'est pas le site qui nous amène des clients, c'est le bouche-à-oreille.", "bouche-à-oreille", False),
+    ("Je vois pas trop l'intérêt des réseaux sociaux pour nous.", "réseaux sociaux", True),
+    ("Rien de tel que le contact humain.", "contact humain", False),
+    ("On travaille plus du tout sur papier.", "papier", True, PLUS_ALONE),
+    ("Sans internet aujourd'hui, une entreprise est morte.", "internet", False),
+    ("On a installé le logiciel sans consulter les salariés.", "consulter", True),
+    ("Non, la sauvegarde, on la fait tous les soirs.", "sauvegarde", False),
+    ("Ils se sont jamais plaints de la plateforme.", "plateforme", True),
+    ("On n'avait pas forcément les compétences en interne.", "compétences", True),
+    ("Aucune idée de combien ça coûte.", "coûte", False, '"aucune idée" (I do not know) is an idiom'),
+    ("Avant on se parlait jamais entre services, maintenant si.", "parlait", True),
+    ("Le télétravail n'est pas possible pour les ouvriers.", "télétravail", True, SUBJECT),
+    ("C'est vrai qu'on partage beaucoup plus qu'avant.", "partage", False),
+    ("Je dirais pas que c'est plus sécurisé.", "sécurisé", True),
+    ("On ne peut pas s'en passer, de la messagerie.", "messagerie", False),
+]
+
 
 def _param(case: tuple) -> object:  # type: ignore[type-arg]
     sentence, target, expected, *reason = case
@@ -75,12 +105,12 @@ def _param(case: tuple) -> object:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, object]:
     nlp = parse.load_model()
-    sentences = sorted({case[0] for case in CASES})
+    sentences = sorted({case[0] for case in CASES + UNSEEN})
     return {key: doc for doc, key in parse.parse(nlp, ((s, s) for s in sentences))}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("sentence", "target", "expected"), [_param(c) for c in CASES])
+@pytest.mark.parametrize(("sentence", "target", "expected"), [_param(c) for c in CASES + UNSEEN])
 def test_negation(parsed: dict, sentence: str, target: str, expected: bool) -> None:  # type: ignore[type-arg]
     doc = parsed[sentence]
     at = sentence.index(target)
