@@ -176,8 +176,11 @@ def _words(v: Any) -> list[str]:
 
 def _window(s: Any) -> tuple[int, int]:
     """The part of a segment shown: from its start, or from a little before its first evidence."""
-    first = min((e.start for v in s.suggestions for e in v.evidence), default=s.start) - s.start
-    begin = 0 if first < _EXCERPT // 3 else s.text.rfind(" ", 0, first - _EXCERPT // 6) + 1
+    first = min((e for v in s.suggestions for e in v.evidence), key=lambda e: e.start, default=None)
+    if first is None or first.end - s.start <= _EXCERPT - 20:
+        begin = 0  # the first words, evidence included
+    else:
+        begin = s.text.rfind(" ", 0, first.start - s.start - _EXCERPT // 6) + 1
     end = min(len(s.text), begin + _EXCERPT)
     if end < len(s.text):
         cut = s.text.rfind(" ", begin, end)
