@@ -184,3 +184,32 @@ def test_terms_naming_a_problem_are_never_negated() -> None:
     matcher = LexiconMatcher(lexicon)
     assert _found(matcher, docbin) == [[("securite", "litige", "litige", False)]]
     assert _found(matcher, docbin_site) == [[("securite", "site", "site", True)]]
+
+
+def test_sequence_matcher_finds_what_spacy_finds() -> None:
+    """Token patterns of NORM values run outside spaCy's Matcher: same matches, on random text."""
+    import random
+
+    from spacy.matcher import Matcher
+
+    from vmatrix.match import _sequence_matches, _steps
+
+    patterns = [
+        [{"NORM": "a"}, {"NORM": {"IN": ["b", "c"]}, "OP": "*"}, {"NORM": "d"}],
+        [{"NORM": {"IN": ["a", "b"]}}, {"NORM": "c", "OP": "+"}, {"NORM": "d", "OP": "?"}, {"NORM": "a"}],
+        [{"NORM": "a", "OP": "?"}, {"NORM": "b"}, {"NORM": {"IN": ["c", "d"]}, "OP": "*"}],
+        [{"NORM": "b", "OP": "+"}],
+        [{"NORM": "c", "OP": "*"}, {"NORM": "a"}, {"NORM": "b", "OP": "?"}, {"NORM": "c", "OP": "+"}],
+    ]
+    vocab = Vocab()
+    rng = random.Random(3)
+    for tokens in patterns:
+        matcher = Matcher(vocab)
+        matcher.add("p", [tokens])
+        steps = [(frozenset(vocab.strings.add(w) for w in words), op) for words, op in _steps(tokens)]  # type: ignore[union-attr]
+        for _ in range(300):
+            words = [rng.choice("abcde") for _ in range(rng.randint(1, 9))]
+            doc = _segment(vocab, [(w, w) for w in words])
+            expected = sorted((start, end) for _, start, end in matcher(doc))
+            norms = [t.norm for t in doc]
+            assert sorted(_sequence_matches(norms, steps)) == expected, (tokens, words)

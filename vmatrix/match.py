@@ -83,7 +83,10 @@ class Match:
 
 @dataclass
 class _TokenPattern:
-    matcher: Any  # a spaCy Matcher holding this one pattern
+    key: int
+    # Steps (NORM hashes, operator) run by _sequence_matches, or a spaCy Matcher
+    # holding this one pattern when it tests more than NORM.
+    matcher: Any
     required: list[set[int]]  # per token every match has: the NORM hashes it may take (rare ones)
     first: bool  # the first token is one of them
     last: bool  # the last token is one of them
@@ -181,14 +184,21 @@ class LexiconMatcher:
             self.norm_matcher.add(key, [self._hashes(p) for p in phrases])
             return
         import numpy
-        from spacy.matcher import Matcher
 
-        matcher = Matcher(self.vocab)
-        matcher.add(key, [pattern.tokens])
+        steps = _steps(pattern.tokens)
+        if steps is not None:
+            matcher: Any = [(frozenset(self.strings.add(w) for w in words), op) for words, op in steps]
+        else:
+            from spacy.matcher import Matcher
+
+            matcher = Matcher(self.vocab)
+            matcher.add(key, [pattern.tokens])
         anchors = [_anchor(token) for token in pattern.tokens]
         required = [{self.strings.add(w) for w in words} for words in anchors if words]
         self.token_patterns.append(
-            _TokenPattern(matcher, required, first=bool(anchors[0]), last=bool(anchors[-1]))
+            _TokenPattern(
+                self.strings[key], matcher, required, first=bool(anchors[0]), last=bool(anchors[-1])
+            )
         )
         for words in required:
             self._required_words |= words
@@ -303,8 +313,13 @@ class LexiconMatcher:
                     b = last[bisect.bisect_left(last, b) - 1] + 1
                 if a >= b:
                     continue
-                for key, start, end in pattern.matcher(doc[a:b]):
-                    yield key, (a + start, a + end)
+                if isinstance(pattern.matcher, list):
+                    found = _sequence_matches(restored.norms[a:b].tolist(), pattern.matcher)
+                    for start, end in found:
+                        yield pattern.key, (a + start, a + end)
+                else:
+                    for key, start, end in pattern.matcher(doc[a:b]):
+                        yield key, (a + start, a + end)
 
     def _resolve(self, restored: Restored, segment: int, matches: list[Match], cues: Any) -> list[Match]:
         if len(matches) == 1:
@@ -433,6 +448,63 @@ def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
             found.append(spec)
         elif isinstance(spec, dict):
             found.extend(spec.get("IN", []))
+    return found
+
+
+def _steps(tokens: list[dict[str, Any]]) -> list[tuple[list[str], str | None]] | None:
+    """A pattern of NORM values (``IN`` lists) and the operators ``? * + 1`` as steps, or None."""
+    steps = []
+    for token in tokens:
+        op = token.get("OP")
+        spec = token.get("NORM")
+        if set(token) - {"NORM", "OP"} or op not in (None, "1", "?", "*", "+") or spec is None:
+            return None
+        if isinstance(spec, str):
+            steps.append(([spec], op))
+        elif set(spec) == {"IN"}:
+            steps.append((list(spec["IN"]), op))
+        else:
+            return None
+    return steps
+
+
+def _sequence_matches(
+    norms: list[int], steps: list[tuple[frozenset[int], str | None]]
+) -> list[tuple[int, int]]:
+    """Every (start, end) where ``steps`` match ``norms``, as spaCy's Matcher finds them.
+
+    Each step is a set of NORM hashes and an operator: None or "1" (one token), "?" (zero
+    or one), "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs
+    only on the few segments that hold a pattern's rare words, where spaCy's ``IN``
+    predicates would be called on every token.
+    """
+    found = []
+    n, last = len(norms), len(steps)
+    first_words, first_op = steps[0]
+    for start in range(n):
+        if first_op in (None, "1", "+") and norms[start] not in first_words:
+            continue
+        ends = set()
+        stack = [(0, start)]
+        seen = set()
+        while stack:
+            state = stack.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            i, at = state
+            if i == last:
+                if at > start:
+                    ends.add(at)
+                continue
+            words, op = steps[i]
+            if op in ("?", "*"):
+                stack.append((i + 1, at))
+            if at < n and norms[at] in words:
+                stack.append((i + 1, at + 1))
+                if op in ("*", "+"):
+                    stack.append((i, at + 1))
+        found.extend((start, end) for end in sorted(ends))
     return found
 
 
