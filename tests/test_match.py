@@ -213,3 +213,22 @@ def test_sequence_matcher_finds_what_spacy_finds() -> None:
             expected = sorted((start, end) for _, start, end in matcher(doc))
             norms = [t.norm for t in doc]
             assert sorted(_sequence_matches(norms, steps)) == expected, (tokens, words)
+
+
+def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
+    """LOWER is the folded word as written: "Gagné" is "gagne"."""
+    pattern = [{"LOWER": "gagne"}, {"NORM": {"IN": ["beaucoup", "de"]}, "OP": "*"}, {"NORM": "temps"}]
+    lexicon = _lexicon(
+        {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("gagné ... temps", 2.0, pattern)])},
+        {},
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert not isinstance(matcher.token_patterns[0].matcher, list)
+    docbin = _docbin(
+        [("Gagné", "gagner"), ("beaucoup", "beaucoup"), ("de", "de"), ("temps", "temps")],
+        [("gagner", "gagner"), ("du", "de"), ("temps", "temps")],
+    )
+    assert _found(matcher, docbin) == [
+        [("fonctionnelle", "gagné ... temps", "Gagné beaucoup de temps", False)],
+        [],
+    ]

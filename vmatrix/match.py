@@ -13,9 +13,12 @@ two segments are dropped. Three matchers look for the lexicon:
   one-word term), to survive lemmatiser errors in the corpus ("communautés" read
   "communauter");
 * the lexicon's token patterns: those made only of ``NORM`` values and ``?`` are
-  expanded into phrases for the first matcher; the others go to a ``Matcher``, run
-  only on the segments that hold one of the words a pattern cannot do without (its
-  ``IN`` predicates are Python calls, slow on every token).
+  expanded into phrases for the first matcher. The others run only on the segments
+  holding the rare words they cannot do without, from the first to the last of them
+  (spaCy's ``IN`` predicates are Python calls: on every token they would cost more
+  than everything else): patterns of ``NORM`` values with ``*`` or ``+`` by a small
+  sequence matcher over the stored lemmas, which finds what spaCy's ``Matcher``
+  finds (a test checks it), patterns testing other attributes by ``Matcher`` itself.
 
 Then, per segment: matches overlapping an exclusion of their value form are dropped;
 overlapping matches are reduced to the longest (the strongest on a tie; the same span
@@ -255,12 +258,13 @@ class LexiconMatcher:
         import bisect
 
         doc, bounds = restored.doc, restored.bounds
-        found: dict[tuple[int, int, int], None] = {}
-        for key, start, end in itertools.chain(self.norm_matcher(doc), self.surface_matcher(doc)):
-            found[(key, start, end)] = None
-        if self.token_patterns:
-            for start, end in self._token_pattern_matches(restored):
-                found[(start, end[0], end[1])] = None
+        found = dict.fromkeys(
+            itertools.chain(
+                self.norm_matcher(doc),
+                self.surface_matcher(doc),
+                self._token_pattern_matches(restored) if self.token_patterns else (),
+            )
+        )
         per_segment: list[list[Match]] = [[] for _ in range(restored.segments)]
         for key, start, end in found:
             segment = bisect.bisect_right(bounds, start) - 1
@@ -273,8 +277,8 @@ class LexiconMatcher:
                     per_segment[segment] = self._resolve(restored, segment, matches, cues)
         return per_segment
 
-    def _token_pattern_matches(self, restored: Restored) -> Iterator[tuple[int, tuple[int, int]]]:
-        """(key, (start, end)) of the token patterns, each run only where it can match:
+    def _token_pattern_matches(self, restored: Restored) -> Iterator[tuple[int, int, int]]:
+        """(key, start, end) of the token patterns, each run only where it can match:
         from the first word its first token allows to the last word its last token allows,
         in segments holding a word of every token it requires."""
         import bisect
@@ -316,10 +320,10 @@ class LexiconMatcher:
                 if isinstance(pattern.matcher, list):
                     found = _sequence_matches(restored.norms[a:b].tolist(), pattern.matcher)
                     for start, end in found:
-                        yield pattern.key, (a + start, a + end)
+                        yield pattern.key, a + start, a + end
                 else:
                     for key, start, end in pattern.matcher(doc[a:b]):
-                        yield key, (a + start, a + end)
+                        yield key, a + start, a + end
 
     def _resolve(self, restored: Restored, segment: int, matches: list[Match], cues: Any) -> list[Match]:
         if len(matches) == 1:
