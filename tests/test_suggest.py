@@ -39,6 +39,7 @@ EXPECTED = {
     "Les clients commandent en dehors des heures": {"localisation"},  # pattern with *
     "On gagne du temps et on travaille": {"fonctionnelle", "localisation"},
     "Depuis, il n'y a plus d'erreurs": {"fonctionnelle"},  # a problem removed: not a negation
+    "Sauvegardes : on en fait": {"securite"},  # tagged PROPN, lemma "Sauvegardes" repaired
     "Bonjour, il fait beau": set(),
 }
 
