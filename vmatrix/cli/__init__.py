@@ -148,4 +148,4 @@ def main() -> None:
 
 
 # Commands register themselves on ``app`` when their module is imported.
-from vmatrix.cli import agree, codes, docs, ingest, validate  # noqa: E402,F401
+from vmatrix.cli import agree, codebook, codes, docs, evaluate, ingest, lexicon, suggest, validate  # noqa: E402,F401
