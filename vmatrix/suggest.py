@@ -25,6 +25,7 @@ from typing import Any
 from vmatrix.errors import CorpusError, UnknownDocument, UsageError
 from vmatrix.lexicon import Lexicon
 from vmatrix.match import LexiconMatcher, Match
+from vmatrix.segment import interviewers
 from vmatrix.store import Corpus, SuggestionRow
 
 SCALE = 2.0  # k in 1 − exp(−S / k)
@@ -96,6 +97,7 @@ class SuggestReport:
     words: int = 0
     matches: int = 0
     negated: int = 0
+    interviewer_segments: int = 0  # segments with matches left out as the interviewer's
     lexicon: str = ""
 
     @property
@@ -131,10 +133,13 @@ def suggest(
     values: list[str] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     include_negated: bool = False,
+    include_interviewer: bool = False,
     store: bool = True,
 ) -> SuggestReport:
     """Match ``lexicon`` on the stored parses and suggest value forms per segment.
 
+    The interviewer's turns (:func:`vmatrix.segment.interviewers`) are left out unless
+    ``include_interviewer``: a question is not the interviewee's coding material.
     ``lexicon`` must hold its readings (:func:`vmatrix.lexicon.read_phrases`). With
     ``store``, the suggestions replace, in one transaction, those stored before for
     these documents and value forms.
@@ -169,8 +174,16 @@ def suggest(
             )
         text = corpus.text(doc_id)
         report.words += sum(s.words for s in segments)
+        asking = (
+            set()
+            if include_interviewer
+            else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
+        )
         for position, (segment, matches) in enumerate(zip(segments, matcher(restored), strict=True)):
             if not matches:
+                continue
+            if segment.speaker in asking:
+                report.interviewer_segments += 1
                 continue
             report.matches += len(matches)
             report.negated += sum(m.negated for m in matches)

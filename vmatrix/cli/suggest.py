@@ -59,6 +59,14 @@ def suggest(
         bool,
         typer.Option("--include-negated", help='Count matches in negated clauses ("on n\'a pas de site").'),
     ] = False,
+    include_interviewer: Annotated[
+        bool,
+        typer.Option(
+            "--include-interviewer",
+            help="Also suggest for the interviewer's turns (Q, Intervieweur, or the speaker "
+            "who mostly asks questions).",
+        ),
+    ] = False,
     lexicon: LexiconOption = None,
     codebook: CodebookOption = None,
     fmt: FormatOption = Format.table,
@@ -99,12 +107,19 @@ def suggest(
             values=values,
             min_score=min_score,
             include_negated=include_negated,
+            include_interviewer=include_interviewer,
         )
     render(_table(report, fmt), fmt, output)
     err(
         f"{report.suggestions:,} suggestion(s) in {len(report.segments):,} segment(s) of "
         f"{len(report.documents)} document(s) ({report.words:,} words; {report.matches:,} matches, "
-        f"{report.negated:,} in negated clauses{' and counted' if include_negated else ' and left out'}); "
+        f"{report.negated:,} in negated clauses{' and counted' if include_negated else ' and left out'}"
+        + (
+            f", {report.interviewer_segments:,} interviewer turn(s) left out"
+            if report.interviewer_segments
+            else ""
+        )
+        + "); "
         f"stored in the corpus (lexicon {report.lexicon})."
     )
 
