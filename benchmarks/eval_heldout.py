@@ -30,6 +30,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=HELDOUT,
+        help="folder with transcripts/, interviews.csv and codes.csv (default: benchmarks/heldout)",
+    )
     parser.add_argument("--lexicon", type=Path, help="lexicon folder (default: the bundled one)")
     parser.add_argument("--codebook", type=Path, help="codebook file (default: the bundled one)")
     parser.add_argument("--all-segments", action="store_true", help="count uncoded segments too")
@@ -48,10 +54,10 @@ def main() -> None:
     codebook = load_codebook(args.codebook)
     lexicon = load_lexicon(args.lexicon, codebook)
     with tempfile.TemporaryDirectory() as tmp, Corpus(Path(tmp) / "heldout.db", create=True) as corpus:
-        ingested = ingest(corpus, [HELDOUT / "transcripts"], meta=HELDOUT / "interviews.csv")
+        ingested = ingest(corpus, [args.set / "transcripts"], meta=args.set / "interviews.csv")
         read_phrases(lexicon, corpus)
         report = suggest(corpus, lexicon, min_score=0.0)  # every score stored; thresholds below
-        validation = validate_sheets(corpus, [HELDOUT / "codes.csv"], codebook)
+        validation = validate_sheets(corpus, [args.set / "codes.csv"], codebook)
         if not validation.stored:
             for finding in validation.findings:
                 print(f"{finding.severity}: row {finding.row}: {finding.message}", file=sys.stderr)
