@@ -50,3 +50,15 @@ def write_odt(path: Path, paragraphs: list[str]) -> Path:
         document.text.addElement(P(text=text))
     document.save(str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def suggest_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/suggest/ ingested once per session (parsing needs the model)."""
+    from vmatrix.ingest import ingest
+    from vmatrix.store import Corpus
+
+    path = tmp_path_factory.mktemp("suggest") / "corpus.db"
+    with Corpus(path, create=True) as corpus:
+        ingest(corpus, [DATA / "suggest"])
+    return path

@@ -80,6 +80,7 @@ def test_text_is_nfc_with_newlines(tmp_path: Path) -> None:
         ("broken.docx", b"PK\x03\x04 not really a zip", "not a valid .docx"),
         ("broken.odt", b"this is plain text", "not a valid .odt"),
         ("notes.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("ancien.doc", b"\xd0\xcf\x11\xe0", "save it as .docx"),
     ],
 )
 def test_bad_files_are_refused_with_the_reason(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from vmatrix.readers import read_source
-from vmatrix.segment import match_label, segment_text, segments_from_turns
+from vmatrix.segment import interviewers, match_label, segment_text, segments_from_turns
 from vmatrix.textnorm import normalise_stored
 
 
@@ -194,3 +194,35 @@ def test_vtt_without_header_is_refused(tmp_path: Path) -> None:
     path.write_text("00:00:01.000 --> 00:00:02.000\nBonjour\n")
     with pytest.raises(InputFileError, match="WEBVTT"):
         read_source(path)
+
+
+def test_interviewers_by_label() -> None:
+    turns = [("Q", "Et le site ?"), ("R", "On l'a depuis 2019."), ("Intervieweur", "Bien.")]
+    assert interviewers(turns) == {"Q", "Intervieweur"}
+
+
+def test_interviewer_among_anonymous_speakers_asks_and_speaks_least() -> None:
+    turns = [
+        ("SPEAKER_00", "Bonjour, vous pouvez vous présenter ?"),
+        ("SPEAKER_01", "Oui, je dirige une menuiserie de douze salariés depuis 2015, avec mon frère."),
+        ("SPEAKER_00", "Et le numérique, ça a changé quoi ?"),
+        ("SPEAKER_01", "Beaucoup de choses. Le devis, la facture, les plans, tout passe par l'ordinateur."),
+        ("SPEAKER_00", "D'accord."),
+    ]
+    assert interviewers(turns) == {"SPEAKER_00"}
+
+
+def test_interviewer_in_automatic_transcription_without_question_marks() -> None:
+    turns = [
+        ("SPEAKER_00", "est-ce que vous pouvez présenter votre entreprise"),
+        ("SPEAKER_01", "on est une boulangerie avec trois boutiques et vingt salariés"),
+        ("SPEAKER_00", "et au niveau du numérique qu'est-ce que vous avez mis en place"),
+        ("SPEAKER_01", "un logiciel de caisse et un site pour les commandes de gâteaux"),
+    ]
+    assert interviewers(turns) == {"SPEAKER_00"}
+
+
+def test_no_interviewer_when_nobody_mostly_asks() -> None:
+    turns = [("Marie Dupont", "On a un site."), ("Jean Martin", "Et un ERP."), ("Marie Dupont", "Voilà.")]
+    assert interviewers(turns) == set()
+    assert interviewers([(None, "Un paragraphe ?")]) == set()

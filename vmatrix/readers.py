@@ -36,6 +36,12 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
+_RESAVE = {
+    ".doc": " (open it in Word and save it as .docx)",
+    ".rtf": " (save it as .docx or .txt)",
+    ".pages": " (export it as .docx)",
+    ".pdf": " (copy its text into a .txt file, or export it as .docx)",
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
@@ -153,8 +159,10 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     """Read one transcript file, whatever its format."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
+        advice = _RESAVE.get(suffix, "")
         raise InputFileError(
-            f"{path}: unsupported file type {suffix or '(none)'}; vmatrix reads {', '.join(sorted(SUFFIXES))}"
+            f"{path}: unsupported file type {suffix or '(none)'}; vmatrix reads "
+            f"{', '.join(sorted(SUFFIXES))}{advice}"
         )
     data = read_bytes(path)
     digest = file_digest(data)

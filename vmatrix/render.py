@@ -44,6 +44,9 @@ class Table:
     # Columns right-aligned in terminal output (numbers).
     numeric: set[int] = field(default_factory=set)
     caption: str | None = None
+    # Optional rich markup for a cell in terminal output, already escaped:
+    # (row, column, value) -> markup, or None for the plain cell.
+    markup: Callable[[int, int, Any], str | None] | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
@@ -160,6 +163,10 @@ def to_rich(table: Table) -> Any:
     for r, row in enumerate(table.rows):
         cells = []
         for c, value in enumerate(row):
+            marked = table.markup(r, c, value) if table.markup else None
+            if marked is not None:
+                cells.append(marked)
+                continue
             style = table.style(r, c, value) if table.style else None
             text = cell_text(value)
             cells.append(f"[{style}]{_escape_markup(text)}[/]" if style else _escape_markup(text))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vmatrix.readers import Turn
@@ -57,6 +58,53 @@ _NOT_SPEAKERS = {
     ).split()
 }
 _SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|Locuteur)[ _]?\d+$")
+
+
+# Labels that name the person asking the questions.
+_INTERVIEWER_ROLES = {
+    fold(word)
+    for word in (
+        "q question i int intervieweur intervieweuse interviewer enquêteur enquêtrice "
+        "chercheur chercheuse animateur animatrice journaliste modérateur modératrice"
+    ).split()
+}
+
+
+# Questions as automatic transcription writes them, without a question mark.
+_QUESTION = re.compile(
+    r"\b(?:est-ce qu|qu[’']est-ce|pouvez-vous|pourriez-vous|avez-vous|diriez-vous|"
+    r"comment|pourquoi|combien)",
+    re.IGNORECASE,
+)
+
+
+def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
+    """The speakers of a document who ask the questions.
+
+    By label (``Q``, ``Intervieweur``, ``Enquêtrice``...), or else, with anonymous
+    labels such as ``SPEAKER_00``, the one speaker whose turns are mostly questions
+    (a question mark, or "est-ce que", "comment"... where transcription left none out)
+    and who speaks least.
+    """
+    asked: Counter[str] = Counter()
+    turns_of: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for speaker, said in turns:
+        if speaker is None:
+            continue
+        turns_of[speaker] += 1
+        words[speaker] += len(said.split())
+        if "?" in said[-40:] or _QUESTION.search(said):
+            asked[speaker] += 1
+    named = {s for s in turns_of if fold(s) in _INTERVIEWER_ROLES}
+    if named or len(turns_of) < 2:
+        return named
+    ratio = {s: asked[s] / turns_of[s] for s in turns_of}
+    ranked = sorted(turns_of, key=lambda s: -ratio[s])
+    best, second = ranked[0], ranked[1]
+    if ratio[best] >= 0.5 and ratio[best] - ratio[second] >= 0.25 and words[best] < 0.5 * sum(words.values()):
+        return {best}
+    return set()
 
 
 @dataclass

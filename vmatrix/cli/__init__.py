@@ -170,4 +170,17 @@ def _keep_invoked_command(args: list[str]) -> None:
 
 
 # Commands register themselves on ``app`` when their module is imported.
-from vmatrix.cli import agree, codes, docs, ingest, matrix, quote, table, validate  # noqa: E402,F401
+from vmatrix.cli import (  # noqa: E402,F401
+    agree,
+    codebook,
+    codes,
+    docs,
+    evaluate,
+    ingest,
+    lexicon,
+    matrix,
+    quote,
+    suggest,
+    table,
+    validate,
+)

@@ -1,0 +1,130 @@
+"""Lexicon files: loading, readings and their cache, and `vmatrix lexicon check`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vmatrix.cli import app
+from vmatrix.codebook import load_codebook
+from vmatrix.errors import CodebookError
+from vmatrix.lexicon import check_lexicon, load_lexicon, read_lexicon, read_phrases
+from vmatrix.store import Corpus
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+LEXICONS = DATA / "lexicons"
+SMALL = DATA / "codebook-small.toml"
+
+
+def _check(name: str, tmp_path: Path) -> tuple[int, str, str]:
+    result = runner.invoke(
+        app,
+        [
+            *("-C", str(tmp_path / "none.db"), "lexicon", "check"),
+            *("--lexicon", str(LEXICONS / name), "--codebook", str(SMALL), "--format", "json"),
+        ],
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _messages(stdout: str, level: str = "error") -> list[str]:
+    return [p["message"] for p in json.loads(stdout)["problems"] if p["level"] == level]
+
+
+def test_reading_a_lexicon() -> None:
+    lexicon, problems = read_lexicon(DATA / "lexicon", load_codebook(DATA / "codebook.toml"))
+    assert problems == []
+    assert set(lexicon.values) == {
+        "localisation",
+        "fonctionnelle",
+        "socialisation",
+        "securite",
+        "personnalisation",
+    }
+    localisation = lexicon.values["localisation"]
+    assert localisation.terms["à distance"] == 2.0
+    assert localisation.excludes == ["distance de sécurité"]
+    assert localisation.patterns[0].name == "n'importe où / quand"
+    assert lexicon.label.startswith("lexicon@") and len(lexicon.digest) == 64
+
+
+def test_value_names_resolve_against_the_codebook(tmp_path: Path) -> None:
+    (tmp_path / "x.toml").write_text('value = "Sécurité"\n[terms]\n"sauvegarde" = 2\n', encoding="utf-8")
+    lexicon, problems = read_lexicon(tmp_path, load_codebook(DATA / "codebook.toml"))
+    assert list(lexicon.values) == ["securite"]
+    assert [p.level for p in problems] == ["warning"]
+
+
+def test_a_lexicon_with_errors_is_refused() -> None:
+    with pytest.raises(CodebookError, match="lexicon check") as caught:
+        load_lexicon(LEXICONS / "duplicate-key", load_codebook(SMALL))
+    assert any("duplicate key" in line for line in caught.value.details)
+
+
+def test_lexicons_dir_stands_for_its_french_folder(tmp_path: Path) -> None:
+    french = tmp_path / "fr"
+    french.mkdir()
+    (french / "localisation.toml").write_text('value = "localisation"\n[terms]\n"partout" = 1\n')
+    (tmp_path / "codebook.toml").write_text("")
+    lexicon, _ = read_lexicon(tmp_path)
+    assert lexicon.folder == french
+
+
+@pytest.mark.slow
+def test_readings_are_cached_in_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lexicon = load_lexicon(DATA / "lexicon")
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        assert read_phrases(lexicon, corpus) == len(lexicon.phrases())
+        assert lexicon.reading("gagner du temps").norms == ("gagner", "de", "temps")
+        monkeypatch.setattr("vmatrix.parse.load_model", lambda: pytest.fail("model loaded"))
+        again = load_lexicon(DATA / "lexicon")
+        assert read_phrases(again, corpus) == 0
+        assert again.readings == lexicon.readings
+
+
+@pytest.mark.slow
+def test_check_passes_a_sound_lexicon(tmp_path: Path) -> None:
+    code, stdout, stderr = _check("ok", tmp_path)
+    assert code == 0, stderr
+    assert json.loads(stdout)["errors"] == 0
+    assert "2 value forms, 4 terms, 0 patterns: 0 error(s)" in stderr
+    assert not (tmp_path / "none.db").exists()  # no corpus is created
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("unknown-value", "value 'bonheur' is not a value form of the codebook"),
+        ("shared-term", "term 'télétravail' is also a term of 'localisation'"),
+        ("bad-pattern", "pattern 'unknown attribute' does not compile"),
+        ("bad-pattern", "pattern 'bad operator' does not compile"),
+        ("empty", "value form 'socialisation' has no terms and no patterns"),
+        ("duplicate-key", 'duplicate key "télétravail"'),
+    ],
+)
+def test_check_catches_each_error(tmp_path: Path, name: str, expected: str) -> None:
+    code, stdout, stderr = _check(name, tmp_path)
+    assert code == 1
+    assert any(expected in message for message in _messages(stdout)), _messages(stdout)
+    assert "error(s)" in stderr
+
+
+@pytest.mark.slow
+def test_check_reports_value_forms_without_a_lexicon(tmp_path: Path) -> None:
+    report = check_lexicon(LEXICONS / "ok", load_codebook(DATA / "codebook.toml"))
+    missing = [p.message for p in report.errors]
+    assert len(missing) == 9 and all("has no lexicon" in m for m in missing)
+
+
+@pytest.mark.slow
+def test_check_warns_of_terms_the_model_misreads(tmp_path: Path) -> None:
+    code, stdout, _ = _check("misread", tmp_path)
+    assert code == 0
+    (warning,) = _messages(stdout, "warning")
+    assert "term 'confinement': the model reads 'confinemer'" in warning
+    assert "not a word the model knows" in warning

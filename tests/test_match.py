@@ -1,0 +1,234 @@
+"""Matching on stored parses, without the model: hand-made parses and readings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from vmatrix.lexicon import Lexicon, Pattern, Reading, ValueLexicon
+from vmatrix.match import LexiconMatcher
+from vmatrix.parse import to_bytes
+
+
+def _segment(vocab: Vocab, tokens: list[tuple[str, str]]) -> Doc:
+    """A parsed segment: (word, folded lemma) pairs, separated by spaces."""
+    words = [w for w, _ in tokens]
+    doc = Doc(vocab, words=words, pos=["NOUN"] * len(words), lemmas=[n for _, n in tokens])
+    for token, (_, norm) in zip(doc, tokens, strict=True):
+        token.norm_ = norm
+    return doc
+
+
+def _docbin(*segments: list[tuple[str, str]]) -> bytes:
+    vocab = Vocab()
+    return to_bytes(_segment(vocab, s) for s in segments)
+
+
+def _lexicon(values: dict[str, ValueLexicon], readings: dict[str, tuple[str, str]]) -> Lexicon:
+    """``readings``: phrase -> (words as written, what the model reads), space separated."""
+    lexicon = Lexicon(Path("test"), values, "0" * 64)
+    lexicon.readings = {
+        phrase: Reading(tuple(w.split()), tuple(n.split()), tuple("NOUN" for _ in w.split()))
+        for phrase, (w, n) in readings.items()
+    }
+    return lexicon
+
+
+def _value(value: str, terms: dict[str, float], **kwargs: object) -> ValueLexicon:
+    return ValueLexicon(value, Path(f"{value}.toml"), terms=terms, **kwargs)  # type: ignore[arg-type]
+
+
+def _found(matcher: LexiconMatcher, docbin: bytes) -> list[list[tuple[str, str, str, bool]]]:
+    restored = matcher.restore(docbin)
+    return [
+        [(m.entry.value, m.entry.term, restored.doc[m.start : m.end].text, m.negated) for m in segment]
+        for segment in matcher(restored)
+    ]
+
+
+def test_surface_form_survives_a_lemmatiser_error() -> None:
+    lexicon = _lexicon(
+        {"socialisation": _value("socialisation", {"communauté": 1.5})},
+        {"communauté": ("communaute", "communaute")},
+    )
+    docbin = _docbin([("les", "le"), ("communautés", "communauter")], [("Communauté", "communaute")])
+    assert _found(LexiconMatcher(lexicon), docbin) == [
+        [("socialisation", "communauté", "communautés", False)],
+        [("socialisation", "communauté", "Communauté", False)],
+    ]
+
+
+def test_term_matches_as_written_and_as_the_model_reads_it() -> None:
+    lexicon = _lexicon(
+        {"socialisation": _value("socialisation", {"entraide": 2.0})},
+        {"entraide": ("entraide", "entraider")},
+    )
+    docbin = _docbin(
+        [("on", "on"), ("s'", "se"), ("entraidait", "entraider")], [("l'", "le"), ("entraide", "entraide")]
+    )
+    found = _found(LexiconMatcher(lexicon), docbin)
+    assert [[text for *_, text, _ in segment] for segment in found] == [["entraidait"], ["entraide"]]
+
+
+def test_matches_do_not_straddle_segments() -> None:
+    lexicon = _lexicon(
+        {"localisation": _value("localisation", {"à distance": 2.0})},
+        {"à distance": ("a distance", "a distance")},
+    )
+    docbin = _docbin([("on", "on"), ("travaille", "travailler"), ("à", "a")], [("distance", "distance")])
+    assert _found(LexiconMatcher(lexicon), docbin) == [[], []]
+
+
+def test_longest_match_wins_and_exclusions_apply() -> None:
+    lexicon = _lexicon(
+        {
+            "socialisation": _value("socialisation", {"réseau social": 1.5}),
+            "sociale": _value("sociale", {"social": 1.0}),
+            "securite": _value("securite", {"sécurité": 1.5}, excludes=["sécurité sociale"]),
+        },
+        {
+            "réseau social": ("reseau social", "reseau social"),
+            "social": ("social", "social"),
+            "sécurité": ("securite", "securite"),
+            "sécurité sociale": ("securite sociale", "securite social"),
+        },
+    )
+    docbin = _docbin(
+        [("les", "le"), ("réseaux", "reseau"), ("sociaux", "social")],
+        [("la", "le"), ("sécurité", "securite"), ("sociale", "social")],
+        [("la", "le"), ("sécurité", "securite"), ("des", "de"), ("paiements", "paiement")],
+    )
+    assert _found(LexiconMatcher(lexicon), docbin) == [
+        [("socialisation", "réseau social", "réseaux sociaux", False)],
+        [("sociale", "social", "sociale", False)],
+        [("securite", "sécurité", "sécurité", False)],
+    ]
+
+
+def test_same_words_may_count_for_two_value_forms_once_each() -> None:
+    lexicon = _lexicon(
+        {
+            "sociale": _value("sociale", {"image": 1.0}),
+            "personnalisation": _value(
+                "personnalisation",
+                {},
+                patterns=[
+                    Pattern("image", 1.0, [{"NORM": "image"}]),
+                    Pattern("image bis", 0.5, [{"NORM": "image"}]),
+                ],
+            ),
+        },
+        {"image": ("image", "image")},
+    )
+    found = _found(LexiconMatcher(lexicon), _docbin([("notre", "notre"), ("image", "image")]))
+    assert sorted(found[0]) == [
+        ("personnalisation", "image", "image", False),
+        ("sociale", "image", "image", False),
+    ]
+
+
+def test_token_patterns_with_gaps_run_on_the_matcher() -> None:
+    pattern = [{"NORM": "gagner"}, {"NORM": {"IN": ["beaucoup", "un", "de"]}, "OP": "*"}, {"NORM": "temps"}]
+    lexicon = _lexicon(
+        {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("gagner ... temps", 2.0, pattern)])},
+        {},
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert matcher.token_patterns  # not expanded into phrases
+    docbin = _docbin(
+        [("bonjour", "bonjour")],
+        [("on", "on"), ("gagne", "gagner"), ("beaucoup", "beaucoup"), ("de", "de"), ("temps", "temps")],
+        [("on", "on"), ("gagne", "gagner"), ("vite", "vite"), ("du", "de"), ("temps", "temps")],
+    )
+    assert _found(matcher, docbin) == [
+        [],
+        [("fonctionnelle", "gagner ... temps", "gagne beaucoup de temps", False)],
+        [],
+    ]
+
+
+def test_optional_tokens_expand_into_phrases() -> None:
+    pattern = [
+        {"NORM": "ne"},
+        {"NORM": "importer"},
+        {"NORM": {"IN": ["ou", "quand"]}},
+        {"NORM": "ca", "OP": "?"},
+    ]
+    lexicon = _lexicon(
+        {"localisation": _value("localisation", {}, patterns=[Pattern("n'importe où", 2.0, pattern)])}, {}
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert not matcher.token_patterns
+    docbin = _docbin([("de", "de"), ("n'", "ne"), ("importe", "importer"), ("où", "ou")])
+    assert _found(matcher, docbin) == [[("localisation", "n'importe où", "n' importe où", False)]]
+
+
+def test_negated_matches_are_flagged() -> None:
+    lexicon = _lexicon({"localisation": _value("localisation", {"site": 1.0})}, {"site": ("site", "site")})
+    docbin = _docbin(
+        [("on", "on"), ("a", "avoir"), ("pas", "pas"), ("de", "de"), ("site", "site")],
+        [("on", "on"), ("a", "avoir"), ("un", "un"), ("site", "site")],
+    )
+    assert [[m[-1] for m in s] for s in _found(LexiconMatcher(lexicon), docbin)] == [[True], [False]]
+
+
+def test_terms_naming_a_problem_are_never_negated() -> None:
+    lexicon = _lexicon(
+        {"securite": _value("securite", {"litige": 2.5, "site": 1.0})},
+        {"litige": ("litige", "litige"), "site": ("site", "site")},
+    )
+    docbin = _docbin([("on", "on"), ("a", "avoir"), ("pas", "pas"), ("de", "de"), ("litige", "litige")])
+    docbin_site = _docbin([("on", "on"), ("a", "avoir"), ("pas", "pas"), ("de", "de"), ("site", "site")])
+    matcher = LexiconMatcher(lexicon)
+    assert _found(matcher, docbin) == [[("securite", "litige", "litige", False)]]
+    assert _found(matcher, docbin_site) == [[("securite", "site", "site", True)]]
+
+
+def test_sequence_matcher_finds_what_spacy_finds() -> None:
+    """Token patterns of NORM values run outside spaCy's Matcher: same matches, on random text."""
+    import random
+
+    from spacy.matcher import Matcher
+
+    from vmatrix.match import _sequence_matches, _steps
+
+    patterns = [
+        [{"NORM": "a"}, {"NORM": {"IN": ["b", "c"]}, "OP": "*"}, {"NORM": "d"}],
+        [{"NORM": {"IN": ["a", "b"]}}, {"NORM": "c", "OP": "+"}, {"NORM": "d", "OP": "?"}, {"NORM": "a"}],
+        [{"NORM": "a", "OP": "?"}, {"NORM": "b"}, {"NORM": {"IN": ["c", "d"]}, "OP": "*"}],
+        [{"NORM": "b", "OP": "+"}],
+        [{"NORM": "c", "OP": "*"}, {"NORM": "a"}, {"NORM": "b", "OP": "?"}, {"NORM": "c", "OP": "+"}],
+    ]
+    vocab = Vocab()
+    rng = random.Random(3)
+    for tokens in patterns:
+        matcher = Matcher(vocab)
+        matcher.add("p", [tokens])
+        steps = [(frozenset(vocab.strings.add(w) for w in words), op) for words, op in _steps(tokens)]  # type: ignore[union-attr]
+        for _ in range(300):
+            words = [rng.choice("abcde") for _ in range(rng.randint(1, 9))]
+            doc = _segment(vocab, [(w, w) for w in words])
+            expected = sorted((start, end) for _, start, end in matcher(doc))
+            norms = [t.norm for t in doc]
+            assert sorted(_sequence_matches(norms, steps)) == expected, (tokens, words)
+
+
+def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
+    """LOWER is the folded word as written: "Gagné" is "gagne"."""
+    pattern = [{"LOWER": "gagne"}, {"NORM": {"IN": ["beaucoup", "de"]}, "OP": "*"}, {"NORM": "temps"}]
+    lexicon = _lexicon(
+        {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("gagné ... temps", 2.0, pattern)])},
+        {},
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert not isinstance(matcher.token_patterns[0].matcher, list)
+    docbin = _docbin(
+        [("Gagné", "gagner"), ("beaucoup", "beaucoup"), ("de", "de"), ("temps", "temps")],
+        [("gagner", "gagner"), ("du", "de"), ("temps", "temps")],
+    )
+    assert _found(matcher, docbin) == [
+        [("fonctionnelle", "gagné ... temps", "Gagné beaucoup de temps", False)],
+        [],
+    ]

@@ -1,0 +1,262 @@
+"""Suggestions from known sentences, the JSON shape, the coding sheet, the cache."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vmatrix import lexicon as lexicon_module
+from vmatrix.cli import app
+from vmatrix.codebook import load_codebook
+from vmatrix.lexicon import load_lexicon, read_phrases
+from vmatrix.store import Corpus
+from vmatrix.suggest import DEFAULT_MIN_SCORE, Evidence, score, suggest
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+OPTIONS = ["--lexicon", str(DATA / "lexicon"), "--codebook", str(DATA / "codebook.toml")]
+
+# Segment text (its start) -> the value forms suggested, best first not required.
+EXPECTED = {
+    "On travaille à distance": {"localisation"},  # multi-word term
+    "Les devis partent plus vite": {"fonctionnelle"},  # "gagne du temps" <- "gagner du temps"
+    "Il y a beaucoup d’entraide": {"socialisation"},
+    "Les communautés en ligne": {"socialisation"},  # plural
+    "La securite des donnees": {"securite"},  # accents missing
+    "C’est l’accès à distance": {"localisation"},  # curly apostrophes
+    "Réseaux sociaux, on y est": {"socialisation"},  # capitalised at the start of a line
+    "Télétravail le vendredi": {"localisation"},
+    "On n’a pas de paiement sécurisé": set(),  # negated
+    "On ne travaille jamais à distance": set(),  # negated
+    "C'est fait sur mesure": {"personnalisation"},
+    "On a une mutuelle, la sécurité sociale": set(),  # excluded
+    "Le chef suit le chantier de n'importe où": {"localisation"},  # pattern
+    "Les clients commandent en dehors des heures": {"localisation"},  # pattern with *
+    "On gagne du temps et on travaille": {"fonctionnelle", "localisation"},
+    "Depuis, il n'y a plus d'erreurs": {"fonctionnelle"},  # a problem removed: not a negation
+    "Sauvegardes : on en fait": {"securite"},  # tagged PROPN, lemma "Sauvegardes" repaired
+    "Bonjour, il fait beau": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> object:
+    return load_lexicon(DATA / "lexicon", load_codebook(DATA / "codebook.toml"))
+
+
+def _by_text(report: object) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for segment in report.segments:  # type: ignore[attr-defined]
+        found[segment.text] = {s.value for s in segment.suggestions}
+    return found
+
+
+def _lookup(found: dict[str, set[str]], start: str) -> set[str]:
+    return next((values for text, values in found.items() if text.startswith(start)), set())
+
+
+@pytest.mark.slow
+def test_known_sentences(suggest_corpus: Path, lexicon: object) -> None:
+    with Corpus(suggest_corpus) as corpus:
+        read_phrases(lexicon, corpus)  # type: ignore[arg-type]
+        report = suggest(corpus, lexicon)  # type: ignore[arg-type]
+    found = _by_text(report)
+    for start, values in EXPECTED.items():
+        assert _lookup(found, start) == values, start
+
+
+@pytest.mark.slow
+def test_negated_matches_are_kept_on_request(suggest_corpus: Path, lexicon: object) -> None:
+    with Corpus(suggest_corpus) as corpus:
+        read_phrases(lexicon, corpus)  # type: ignore[arg-type]
+        report = suggest(corpus, lexicon, include_negated=True, store=False)  # type: ignore[arg-type]
+    found = _by_text(report)
+    assert _lookup(found, "On n’a pas de paiement sécurisé") == {"securite"}
+    assert _lookup(found, "On ne travaille jamais à distance") == {"localisation"}
+    segment = next(s for s in report.segments if s.text.startswith("On n’a pas"))
+    (evidence,) = segment.suggestions[0].evidence
+    assert evidence.negated is True
+    assert evidence.text == "paiement sécurisé"
+
+
+@pytest.mark.slow
+def test_evidence_offsets_point_into_the_stored_text(suggest_corpus: Path, lexicon: object) -> None:
+    with Corpus(suggest_corpus) as corpus:
+        read_phrases(lexicon, corpus)  # type: ignore[arg-type]
+        report = suggest(corpus, lexicon, store=False)  # type: ignore[arg-type]
+        text = corpus.text("cases")
+    assert report.segments
+    for segment in report.segments:
+        assert text[segment.start : segment.end] == segment.text
+        for s in segment.suggestions:
+            for e in s.evidence:
+                assert text[e.start : e.end] == e.text
+                assert segment.start <= e.start < e.end <= segment.end
+    curly = next(s for s in report.segments if s.text.startswith("C’est l’accès"))
+    assert [e.text for e in curly.suggestions[0].evidence] == ["à distance"]
+
+
+@pytest.mark.slow
+def test_min_score_and_value_filter(suggest_corpus: Path, lexicon: object) -> None:
+    with Corpus(suggest_corpus) as corpus:
+        read_phrases(lexicon, corpus)  # type: ignore[arg-type]
+        everything = suggest(corpus, lexicon, min_score=0.0, store=False)  # type: ignore[arg-type]
+        strict = suggest(corpus, lexicon, min_score=0.7, store=False)  # type: ignore[arg-type]
+        only = suggest(corpus, lexicon, values=["securite"], store=False)  # type: ignore[arg-type]
+    scores = [s.score for seg in everything.segments for s in seg.suggestions]
+    assert min(scores) < 0.7 <= max(scores)
+    assert all(s.score >= 0.7 for seg in strict.segments for s in seg.suggestions)
+    assert strict.suggestions < everything.suggestions
+    assert {s.value for seg in only.segments for s in seg.suggestions} == {"securite"}
+
+
+@pytest.mark.slow
+def test_suggestions_are_stored_per_document_and_value(suggest_corpus: Path, lexicon: object) -> None:
+    with Corpus(suggest_corpus) as corpus:
+        read_phrases(lexicon, corpus)  # type: ignore[arg-type]
+        suggest(corpus, lexicon)  # type: ignore[arg-type]
+        before = corpus.suggestions()
+        suggest(corpus, lexicon, values=["localisation"], min_score=0.99)  # type: ignore[arg-type]
+        after = corpus.suggestions()
+    assert {s.value for s in before} >= {"localisation", "securite", "socialisation"}
+    assert [s for s in after if s.value == "localisation"] == []
+    assert [s for s in after if s.value != "localisation"] == [s for s in before if s.value != "localisation"]
+    stored = before[0]
+    assert stored.lexicon.startswith("lexicon@") and stored.evidence[0]["text"]
+
+
+def test_score_prefers_distinct_terms() -> None:
+    def ev(term: str, weight: float = 1.0) -> Evidence:
+        return Evidence(term, term, 0, 1, False, weight)
+
+    one = score([ev("a")])
+    assert one == pytest.approx(0.3935, abs=1e-3)
+    assert score([ev("a"), ev("b")]) > score([ev("a"), ev("a")]) > one
+    assert score([ev("a", 2.0)]) == score([ev("a"), ev("b")])
+    assert score([ev("a", 0.5)]) < DEFAULT_MIN_SCORE <= one
+    assert score([ev(str(i), 3.0) for i in range(20)]) < 1.0
+
+
+# -- the command line ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cli_json_shape(suggest_corpus: Path) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and data
+    for item in data:
+        assert {"document", "segment", "speaker", "start", "end", "text", "suggestions"} <= set(item)
+        assert isinstance(item["segment"], int) and isinstance(item["start"], int)
+        assert item["suggestions"]
+        for s in item["suggestions"]:
+            assert {"value", "score", "evidence"} <= set(s)
+            assert 0 < s["score"] < 1
+            for e in s["evidence"]:
+                assert {"text", "term", "start", "end", "negated"} <= set(e)
+                assert e["negated"] is False
+    first = next(i for i in data if i["text"].startswith("On travaille à distance"))
+    assert first["document"] == "cases" and first["speaker"] == "R"
+    assert first["suggestions"][0]["value"] == "localisation"
+    assert first["suggestions"][0]["evidence"][0]["term"] == "à distance"
+    assert "suggestion(s)" in result.stderr
+
+
+@pytest.mark.slow
+def test_cli_csv_is_a_coding_sheet(suggest_corpus: Path) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    header = (
+        "document,segment,speaker,start,end,quote,values,tool,nature,lever,initiator,beneficiary,coder,memo"
+    )
+    assert rows[0] == header.split(",")
+    with Corpus(suggest_corpus) as corpus:
+        text = corpus.text("cases")
+    for row in rows[1:]:
+        record = dict(zip(rows[0], row, strict=True))
+        assert text[int(record["start"]) : int(record["end"])] == record["quote"]
+        assert record["values"] and record["coder"] == "" and record["tool"] == ""
+    both = next(r for r in rows[1:] if r[5].startswith("On gagne du temps et"))
+    assert both[6] == "fonctionnelle; localisation"  # best first: 2 + 1 against 2
+    assert both[13] == "fonctionnelle: gagne du temps, simple | localisation: à distance"
+    anywhere = next(r for r in rows[1:] if r[5].startswith("Le chef suit"))
+    assert anywhere[6] == "localisation"
+    assert anywhere[13] == "localisation: n'importe où"
+
+
+@pytest.mark.slow
+def test_cli_table_names_the_segment_and_the_words(suggest_corpus: Path) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--value", "Sécurité"])
+    assert result.exit_code == 0, result.stderr
+    assert "cases #" in result.stdout and "securite" in result.stdout
+    assert "localisation" not in result.stdout
+
+
+@pytest.mark.slow
+def test_cli_refuses_unknown_names(suggest_corpus: Path) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--value", "localisaton"])
+    assert result.exit_code == 1
+    assert "did you mean localisation" in result.stderr
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--doc", "nope"])
+    assert result.exit_code == 1
+    assert "no document 'nope'" in result.stderr
+
+
+@pytest.mark.slow
+def test_suggest_never_loads_the_model_once_the_lexicon_is_read(
+    suggest_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    first = json.loads(result.stdout)
+
+    def refuse() -> None:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(lexicon_module.parse, "load_model", refuse)
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == first
+    assert "new lexicon phrase" not in result.stderr
+
+
+def test_cli_default_min_score_is_the_library_one() -> None:
+    from vmatrix.cli import suggest as cli_suggest
+
+    assert cli_suggest.DEFAULT_MIN_SCORE == DEFAULT_MIN_SCORE
+
+
+# -- with the bundled codebook and lexicons ---------------------------------------
+
+
+@pytest.mark.slow
+def test_bundled_lexicons_pass_their_check(suggest_corpus: Path) -> None:
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "lexicon", "check", "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["errors"] == 0
+    assert "11 value forms" in result.stderr
+
+
+@pytest.mark.slow
+def test_draft_sheet_validates_and_evaluates(suggest_corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "corpus.db"
+    db.write_bytes(suggest_corpus.read_bytes())
+    draft = tmp_path / "draft.csv"
+    result = runner.invoke(app, ["-C", str(db), "suggest", "--format", "csv", "--output", str(draft)])
+    assert result.exit_code == 0, result.stderr
+    assert len(draft.read_text(encoding="utf-8").splitlines()) > 5
+    result = runner.invoke(app, ["-C", str(db), "validate", str(draft), "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    result = runner.invoke(app, ["-C", str(db), "evaluate", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    evaluation = json.loads(result.stdout)
+    # The draft codes exactly what was suggested: every suggestion is right.
+    assert evaluation["micro"]["precision"] == 1.0 and evaluation["micro"]["recall"] == 1.0

@@ -1,0 +1,227 @@
+"""``vmatrix suggest``: value forms proposed segment by segment, with their evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus, warn
+from vmatrix.cli.codebook import CodebookOption, LexiconOption
+from vmatrix.render import Format
+
+# The columns of a coding sheet, in the order `vmatrix validate` reads them.
+SHEET_COLUMNS = [
+    "document",
+    "segment",
+    "speaker",
+    "start",
+    "end",
+    "quote",
+    "values",
+    "tool",
+    "nature",
+    "lever",
+    "initiator",
+    "beneficiary",
+    "coder",
+    "memo",
+]
+DEFAULT_MIN_SCORE = 0.35  # vmatrix.suggest.DEFAULT_MIN_SCORE (not imported: start-up time)
+_PALETTE = [
+    "cyan",
+    "magenta",
+    "green",
+    "yellow",
+    "blue",
+    "red",
+    "bright_cyan",
+    "bright_magenta",
+    "bright_green",
+]
+_EXCERPT = 240  # characters of a segment shown in the terminal table
+
+
+@app.command()
+def suggest(
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", "-d", help="Only this document (repeat for more).")
+    ] = None,
+    value: Annotated[
+        list[str] | None,
+        typer.Option("--value", "-v", help="Only this value form (repeat for more); e.g. localisation."),
+    ] = None,
+    min_score: Annotated[
+        float,
+        typer.Option("--min-score", min=0.0, max=1.0, help="Suggest a value form from this score (0-1)."),
+    ] = DEFAULT_MIN_SCORE,
+    include_negated: Annotated[
+        bool,
+        typer.Option("--include-negated", help='Count matches in negated clauses ("on n\'a pas de site").'),
+    ] = False,
+    include_interviewer: Annotated[
+        bool,
+        typer.Option(
+            "--include-interviewer",
+            help="Also suggest for the interviewer's turns (Q, Intervieweur, or the speaker "
+            "who mostly asks questions).",
+        ),
+    ] = False,
+    lexicon: LexiconOption = None,
+    codebook: CodebookOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Propose value forms for each segment from the lexicon, with the words that justify them.
+
+    The suggestions are stored in the corpus, replacing those of the same documents and
+    value forms, for `matrix --source suggested` and `quote --source suggested`.
+    --format csv writes a draft coding sheet (the columns `vmatrix validate` reads):
+    edit it, then validate it.
+
+    Example: vmatrix suggest --doc entretien-10 --value localisation --format json
+    """
+    from vmatrix.codebook import load_codebook
+    from vmatrix.errors import UsageError
+    from vmatrix.lexicon import load_lexicon, read_phrases
+    from vmatrix.render import render
+    from vmatrix.suggest import suggest as run
+
+    book = load_codebook(codebook)
+    values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else None
+    lex = load_lexicon(lexicon, book)
+    if values:
+        missing = [v for v in values if v not in lex.values]
+        if len(missing) == len(values):
+            raise UsageError(f"no lexicon for {', '.join(missing)} in {lex.folder}: nothing to suggest")
+        for v in missing:
+            warn(f"no lexicon for {v} in {lex.folder}: it is not suggested")
+    with open_corpus() as corpus:
+        read = read_phrases(lex, corpus)
+        if read:
+            err(f"Read {read} new lexicon phrase(s) with the model; cached in the corpus.")
+        report = run(
+            corpus,
+            lex,
+            documents=doc,
+            values=values,
+            min_score=min_score,
+            include_negated=include_negated,
+            include_interviewer=include_interviewer,
+        )
+    render(_table(report, fmt), fmt, output)
+    err(
+        f"{report.suggestions:,} suggestion(s) in {len(report.segments):,} segment(s) of "
+        f"{len(report.documents)} document(s) ({report.words:,} words; {report.matches:,} matches, "
+        f"{report.negated:,} in negated clauses{' and counted' if include_negated else ' and left out'}"
+        + (
+            f", {report.interviewer_segments:,} interviewer turn(s) left out"
+            if report.interviewer_segments
+            else ""
+        )
+        + "); "
+        f"stored in the corpus (lexicon {report.lexicon})."
+    )
+
+
+def _table(report: Any, fmt: Format) -> Any:
+    from vmatrix.render import Table
+
+    if fmt is Format.json:
+        return Table([], [], json=[s.to_json() for s in report.segments])
+    if fmt is Format.csv:
+        return Table(SHEET_COLUMNS, [_sheet_row(s) for s in report.segments])
+    colour = {v: _PALETTE[i % len(_PALETTE)] for i, v in enumerate(report.values)}
+    rows = [
+        [
+            f"{s.document} #{s.segment}" + (f"\n{s.speaker}" if s.speaker else ""),
+            _excerpt(s),
+            "\n".join(f"{v.value} {v.score:.2f}" for v in s.suggestions),
+            "\n".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions),
+        ]
+        for s in report.segments
+    ]
+
+    def markup(r: int, c: int, cell: Any) -> str | None:
+        segment = report.segments[r]
+        if c == 1:
+            return _excerpt(segment, colour)
+        if c in (2, 3):
+            from rich.markup import escape
+
+            lines = []
+            for v in segment.suggestions:
+                text = f"{v.value} {v.score:.2f}" if c == 2 else f"{v.value}: {', '.join(_words(v))}"
+                lines.append(f"[{colour.get(v.value, 'bold')}]{escape(text)}[/]")
+            return "\n".join(lines)
+        return None
+
+    return Table(["segment", "text", "values", "evidence"], rows, markup=markup)
+
+
+def _sheet_row(s: Any) -> list[Any]:
+    memo = " | ".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions)
+    values = "; ".join(v.value for v in s.suggestions)
+    return [
+        s.document,
+        s.segment,
+        s.speaker or "",
+        s.start,
+        s.end,
+        s.text,
+        values,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        memo,
+    ]
+
+
+def _words(v: Any) -> list[str]:
+    """The matched words of a value form, each once, as they stand in the text."""
+    seen: dict[str, str] = {}
+    for e in v.evidence:
+        text = " ".join(e.text.split())
+        seen.setdefault(text.casefold(), text + (" (nié)" if e.negated else ""))
+    return list(seen.values())
+
+
+def _window(s: Any) -> tuple[int, int]:
+    """The part of a segment shown: from its start, or from a little before its first evidence."""
+    first = min((e for v in s.suggestions for e in v.evidence), key=lambda e: e.start, default=None)
+    if first is None or first.end - s.start <= _EXCERPT - 20:
+        begin = 0  # the first words, evidence included
+    else:
+        begin = s.text.rfind(" ", 0, first.start - s.start - _EXCERPT // 6) + 1
+    end = min(len(s.text), begin + _EXCERPT)
+    if end < len(s.text):
+        cut = s.text.rfind(" ", begin, end)
+        end = cut if cut > begin else end
+    return begin, end
+
+
+def _excerpt(s: Any, colour: dict[str, str] | None = None) -> str:
+    """The shown part of a segment, its evidence in colour (rich markup) when ``colour`` is given."""
+    from rich.markup import escape
+
+    begin, end = _window(s)
+    spans = sorted(
+        (e.start - s.start, e.end - s.start, v.value)
+        for v in s.suggestions
+        for e in v.evidence
+        if begin <= e.start - s.start and e.end - s.start <= end
+    )
+    parts, at = [], begin
+    for start, stop, value in spans if colour is not None else []:
+        if start < at:
+            continue
+        parts.append(escape(s.text[at:start]))
+        parts.append(f"[bold {colour.get(value, 'cyan')}]{escape(s.text[start:stop])}[/]")
+        at = stop
+    rest = s.text[at:end]
+    parts.append(escape(rest) if colour is not None else rest)
+    body = " ".join("".join(parts).split())
+    return ("… " if begin else "") + body + (" …" if end < len(s.text) else "")

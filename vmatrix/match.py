@@ -1,0 +1,522 @@
+"""Matching a lexicon on the parsed documents stored at ingest, without the model.
+
+A document's stored parse (one Doc per segment) is restored as **one** Doc holding all
+its segments in order, so each matcher runs once per document; matches that straddle
+two segments are dropped. Three matchers look for the lexicon:
+
+* a ``PhraseMatcher`` over ``NORM`` — the folded, repaired lemma stored at ingest —
+  fed with what the model reads in each term *and* with the term as written, so
+  "gagner du temps" finds "on gagne du temps" and "entraide" finds "entraide" even
+  when the model reads it "entraider" in one place and not the other;
+* a ``PhraseMatcher`` over ``LOWER``, which in this vocabulary holds the *folded
+  surface form* of each word, fed with the terms as written (and the plural of a
+  one-word term), to survive lemmatiser errors in the corpus ("communautés" read
+  "communauter");
+* the lexicon's token patterns: those made only of ``NORM`` values and ``?`` are
+  expanded into phrases for the first matcher. The others run only on the segments
+  holding the rare words they cannot do without, from the first to the last of them
+  (spaCy's ``IN`` predicates are Python calls: on every token they would cost more
+  than everything else): patterns of ``NORM`` values with ``*`` or ``+`` by a small
+  sequence matcher over the stored lemmas, which finds what spaCy's ``Matcher``
+  finds (a test checks it), patterns testing other attributes by ``Matcher`` itself.
+
+Then, per segment: matches overlapping an exclusion of their value form are dropped;
+overlapping matches are reduced to the longest (the strongest on a tie; the same span
+may count for two value forms); each remaining match is flagged when it sits in a
+negated clause (:mod:`vmatrix.negation`) — unless its term names a problem ("erreur",
+"litige", "déplacement"), whose negation is evidence too: "il n'y a plus d'erreurs".
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from vmatrix import negation
+from vmatrix.errors import CorpusError
+from vmatrix.lexicon import Lexicon, Pattern, Reading
+from vmatrix.textnorm import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Function words whose lemma depends on the sentence ("des" reads "de" or "un"):
+# a term holding one matches every reading.
+FUNCTION_VARIANTS: dict[str, tuple[str, ...]] = {
+    "des": ("de", "un"),
+    "du": ("de",),
+    "au": ("a", "au"),
+    "aux": ("a", "au"),
+}
+# Lemmas too frequent to pick out the segments a token pattern may match in.
+COMMON_WORDS = frozenset(
+    """
+    de du des le la les un une a au aux en et ou que qui ne pas plus je j' tu il elle on nous
+    vous ils elles me m' te t' se s' lui leur y ce c' ca cela son sa ses mon ma mes notre nos
+    votre vos etre avoir faire aller pouvoir vouloir dire voir mettre prendre donner tout
+    """.split()
+)
+MAX_VARIANTS = 64  # phrases one term may expand into
+MAX_PATTERN_PHRASES = 4096  # phrases a pattern may expand into before the Matcher takes it
+_RESTORED_ATTRS = ("NORM", "POS", "LEMMA")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a match stands for: a term or pattern of a value form, or an exclusion."""
+
+    value: str
+    term: str  # the term as written, or the pattern's name
+    weight: float
+    exclude: bool = False
+    problem: bool = False  # names a problem: its negation is evidence too (see vmatrix.negation)
+
+
+@dataclass(slots=True)
+class Match:
+    entry: Entry
+    start: int  # token offsets in the document's Doc
+    end: int
+    negated: bool = False
+
+
+@dataclass
+class _TokenPattern:
+    key: int
+    # Steps (NORM hashes, operator) run by _sequence_matches, or a spaCy Matcher
+    # holding this one pattern when it tests more than NORM.
+    matcher: Any
+    required: list[set[int]]  # per token every match has: the NORM hashes it may take (rare ones)
+    first: bool  # the first token is one of them
+    last: bool  # the last token is one of them
+
+
+@dataclass
+class Restored:
+    """A document's segments as one Doc; segment ``k`` holds tokens ``bounds[k]:bounds[k+1]``."""
+
+    doc: Doc
+    bounds: list[int]
+    norms: Any  # numpy array of NORM hashes, one per token
+    norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
+    _idx: list[int] | None = None
+    _length: list[int] = field(default_factory=list)
+
+    @property
+    def segments(self) -> int:
+        return len(self.bounds) - 1
+
+    def char_offsets(self, segment: int, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of tokens ``start:end`` in the text of their segment."""
+        if self._idx is None:
+            from spacy.attrs import IDX, LENGTH
+
+            table = self.doc.to_array([IDX, LENGTH])
+            self._idx, self._length = table[:, 0].tolist(), table[:, 1].tolist()
+        base = self._idx[self.bounds[segment]]
+        return self._idx[start] - base, self._idx[end - 1] + self._length[end - 1] - base
+
+
+class LexiconMatcher:
+    """The matchers of one lexicon, built once and run on every document."""
+
+    def __init__(self, lexicon: Lexicon, values: Iterable[str] | None = None) -> None:
+        from spacy.attrs import LOWER
+        from spacy.matcher import PhraseMatcher
+        from spacy.vocab import Vocab
+
+        self.lexicon = lexicon
+        wanted = list(values) if values is not None else list(lexicon.values)
+        # A private vocabulary whose LOWER is the folded surface form.
+        self.vocab = Vocab(lex_attr_getters={LOWER: fold})
+        self.strings = self.vocab.strings
+        self.norm_matcher = PhraseMatcher(self.vocab, attr="NORM")
+        self.surface_matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        self.entries: dict[int, Entry] = {}
+        self._seen_strings: set[str] = set()  # strings of restored documents, already in the vocab
+        # Patterns the Matcher runs, each with the NORM values a segment must hold for it:
+        # one set per token that every match has.
+        self.token_patterns: list[_TokenPattern] = []
+        self._required_words: set[int] = set()
+        self._word_cues = self._cue_table(negation.CUES)
+        self._norm_cues = self._cue_table(negation.NORM_CUES)
+        for value in wanted:
+            lex = lexicon.values.get(value)
+            if lex is None:
+                continue
+            for term, weight in lex.terms.items():
+                reading = lexicon.reading(term)
+                problem = negation.names_problem([*reading.words, *reading.norms])
+                self._add_phrase(Entry(value, term, weight, problem=problem), reading)
+            for phrase in lex.excludes:
+                self._add_phrase(Entry(value, phrase, 0.0, exclude=True), lexicon.reading(phrase))
+            for pattern in lex.patterns:
+                problem = negation.names_problem([*_words(pattern.name), *_pattern_norms(pattern.tokens)])
+                self._add_pattern(Entry(value, pattern.name, pattern.weight, problem=problem), pattern)
+
+    # -- building -------------------------------------------------------------
+
+    def _key(self, entry: Entry, kind: str) -> str:
+        key = f"{kind}\x1f{entry.value}\x1f{entry.term}"
+        self.entries[self.strings.add(key)] = entry
+        return key
+
+    def _add_phrase(self, entry: Entry, reading: Reading) -> None:
+        if not reading.words:
+            return
+        kind = "exclude" if entry.exclude else "term"
+        key = self._key(entry, kind)
+        options = [
+            {norm, word, *FUNCTION_VARIANTS.get(word, ())}
+            for word, norm in zip(reading.words, reading.norms, strict=True)
+        ]
+        self.norm_matcher.add(key, [self._hashes(p) for p in _product(options)])
+        surface = [reading.words]
+        if len(reading.words) == 1:
+            surface += [(plural,) for plural in _plurals(reading.words[0])]
+        self.surface_matcher.add(key, [self._hashes(p) for p in surface])
+
+    def _add_pattern(self, entry: Entry, pattern: Pattern) -> None:
+        key = self._key(entry, "pattern")
+        phrases = _expand(pattern.tokens)
+        if phrases is not None:
+            self.norm_matcher.add(key, [self._hashes(p) for p in phrases])
+            return
+        import numpy
+
+        steps = _steps(pattern.tokens)
+        if steps is not None:
+            matcher: Any = [(frozenset(self.strings.add(w) for w in words), op) for words, op in steps]
+        else:
+            from spacy.matcher import Matcher
+
+            matcher = Matcher(self.vocab)
+            matcher.add(key, [pattern.tokens])
+        anchors = [_anchor(token) for token in pattern.tokens]
+        required = [{self.strings.add(w) for w in words} for words in anchors if words]
+        self.token_patterns.append(
+            _TokenPattern(
+                self.strings[key], matcher, required, first=bool(anchors[0]), last=bool(anchors[-1])
+            )
+        )
+        for words in required:
+            self._required_words |= words
+        self._required_keys = numpy.array(sorted(self._required_words), dtype="uint64")
+
+    def _cue_table(self, words: Iterable[str]) -> tuple[Any, Any]:
+        import numpy
+
+        pairs = sorted((self.strings.add(w), w) for w in words)
+        return numpy.array([k for k, _ in pairs], dtype="uint64"), numpy.array(
+            [w for _, w in pairs], dtype=object
+        )
+
+    def _hashes(self, words: Iterable[str]) -> list[int]:
+        return [self.strings.add(word) for word in words]
+
+    # -- restoring ------------------------------------------------------------
+
+    def restore(self, docbin: bytes) -> Restored:
+        """A stored DocBin (one Doc per segment) as one Doc in this vocabulary."""
+        import numpy
+        import srsly
+        from spacy.attrs import IDS
+        from spacy.tokens import Doc
+
+        try:
+            # DocBin's own format; no object hook, which would query the extension
+            # registry (entry points) once per document.
+            msg = srsly.msgpack.unpackb(zlib.decompress(docbin), raw=False, object_pairs_hook=None)
+            attrs = list(msg["attrs"])
+            tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape(-1, len(attrs))
+            spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
+            lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
+            columns = [attrs.index(IDS[name]) for name in ("ORTH", *_RESTORED_ATTRS)]
+        except (zlib.error, ValueError, KeyError, TypeError) as exc:
+            raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
+        new = set(msg["strings"]) - self._seen_strings
+        self._seen_strings |= new
+        add = self.strings.add
+        for string in new:
+            add(string)
+        doc = Doc(self.vocab, words=tokens[:, columns[0]].tolist(), spaces=spaces.tolist())
+        if len(doc):
+            doc.from_array(
+                [IDS[name] for name in _RESTORED_ATTRS], numpy.ascontiguousarray(tokens[:, columns[1:]])
+            )
+        bounds = [0, *itertools.accumulate(int(n) for n in lengths)]
+        return Restored(doc, bounds, numpy.ascontiguousarray(tokens[:, columns[1]]))
+
+    # -- matching -------------------------------------------------------------
+
+    def __call__(self, restored: Restored) -> list[list[Match]]:
+        """The matches of each segment, in text order."""
+        import bisect
+
+        doc, bounds = restored.doc, restored.bounds
+        found = dict.fromkeys(
+            itertools.chain(
+                self.norm_matcher(doc),
+                self.surface_matcher(doc),
+                self._token_pattern_matches(restored) if self.token_patterns else (),
+            )
+        )
+        per_segment: list[list[Match]] = [[] for _ in range(restored.segments)]
+        for key, start, end in found:
+            segment = bisect.bisect_right(bounds, start) - 1
+            if end <= bounds[segment + 1]:
+                per_segment[segment].append(Match(self.entries[key], start, end))
+        if found:
+            cues = self._cues(restored)
+            for segment, matches in enumerate(per_segment):
+                if matches:
+                    per_segment[segment] = self._resolve(restored, segment, matches, cues)
+        return per_segment
+
+    def _token_pattern_matches(self, restored: Restored) -> Iterator[tuple[int, int, int]]:
+        """(key, start, end) of the token patterns, each run only where it can match:
+        from the first word its first token allows to the last word its last token allows,
+        in segments holding a word of every token it requires."""
+        import bisect
+
+        import numpy
+
+        doc, bounds = restored.doc, restored.bounds
+        hits = numpy.flatnonzero(_member(restored.norms, self._required_keys))
+        segments_of_hits = numpy.searchsorted(numpy.asarray(bounds), hits, side="right") - 1
+        positions: dict[int, list[int]] = {}  # NORM hash -> tokens holding it, in order
+        segments_of: dict[int, set[int]] = {}  # NORM hash -> segments holding it
+        for norm, token, segment in zip(
+            restored.norms[hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
+        ):
+            positions.setdefault(norm, []).append(token)
+            segments_of.setdefault(norm, set()).add(segment)
+        for pattern in self.token_patterns:
+            present = [positions.keys() & words for words in pattern.required]
+            if not present:
+                segments: Iterable[int] = range(restored.segments)
+            elif all(present):
+                segments = sorted(
+                    set.intersection(*(set().union(*(segments_of[w] for w in words)) for words in present))
+                )
+            else:
+                continue
+            if not segments:
+                continue
+            first = sorted(t for w in present[0] for t in positions[w]) if pattern.first else []
+            last = sorted(t for w in present[-1] for t in positions[w]) if pattern.last else []
+            for segment in segments:
+                a, b = bounds[segment], bounds[segment + 1]
+                if first:
+                    a = first[bisect.bisect_left(first, a)]
+                if last:
+                    b = last[bisect.bisect_left(last, b) - 1] + 1
+                if a >= b:
+                    continue
+                if isinstance(pattern.matcher, list):
+                    found = _sequence_matches(restored.norms[a:b].tolist(), pattern.matcher)
+                    for start, end in found:
+                        yield pattern.key, a + start, a + end
+                else:
+                    for key, start, end in pattern.matcher(doc[a:b]):
+                        yield key, a + start, a + end
+
+    def _resolve(self, restored: Restored, segment: int, matches: list[Match], cues: Any) -> list[Match]:
+        if len(matches) == 1:
+            kept = [] if matches[0].entry.exclude else matches
+        else:
+            excluded = [(m.entry.value, m.start, m.end) for m in matches if m.entry.exclude]
+            candidates = [
+                m
+                for m in matches
+                if not m.entry.exclude
+                and not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
+            ]
+            candidates.sort(key=lambda m: (m.start - m.end, -m.entry.weight, m.start))
+            kept = []
+            for m in candidates:
+                if all(_compatible(m, k) for k in kept):
+                    kept.append(m)
+            kept.sort(key=lambda m: (m.start, m.end, m.entry.value))
+        if not kept:
+            return kept
+        a, b = restored.bounds[segment], restored.bounds[segment + 1]
+        words = cues[a:b].tolist()
+        if negation.TRIGGERS.isdisjoint(words):
+            return kept
+        if restored.norm_cues is None:
+            restored.norm_cues = _keep_only(restored.norms, *self._norm_cues)
+        norms = restored.norm_cues[a:b].tolist()
+        for m in kept:
+            m.negated = not m.entry.problem and negation.is_negated(words, norms, m.start - a, m.end - a)
+        return kept
+
+    def _cues(self, restored: Restored) -> Any:
+        """The words of a document that the negation rule looks at; the others blank."""
+        from spacy.attrs import LOWER
+
+        return _keep_only(restored.doc.to_array(LOWER), *self._word_cues)
+
+
+def _lookup(column: Any, keys: Any) -> tuple[Any, Any]:
+    """Where each hash of ``column`` sits in the sorted ``keys``, and whether it is there."""
+    import numpy
+
+    if not len(keys):
+        return numpy.zeros(len(column), dtype="intp"), numpy.zeros(len(column), dtype=bool)
+    at = numpy.searchsorted(keys, column)
+    at[at == len(keys)] = 0
+    return at, keys[at] == column
+
+
+def _member(column: Any, keys: Any) -> Any:
+    return _lookup(column, keys)[1]
+
+
+def _keep_only(column: Any, keys: Any, words: Any) -> Any:
+    """``column`` of hashes as words, blank where the hash is not one of ``keys``."""
+    import numpy
+
+    at, hit = _lookup(column, keys)
+    out = numpy.full(len(column), "", dtype=object)
+    out[hit] = words[at[hit]]
+    return out
+
+
+def _compatible(m: Match, k: Match) -> bool:
+    """Two matches may both count: apart, or the same words for two value forms."""
+    if m.end <= k.start or k.end <= m.start:
+        return True
+    return (m.start, m.end) == (k.start, k.end) and m.entry.value != k.entry.value
+
+
+def _product(options: list[set[str]]) -> list[tuple[str, ...]]:
+    phrases = []
+    for phrase in itertools.product(*(sorted(o) for o in options)):
+        phrases.append(phrase)
+        if len(phrases) >= MAX_VARIANTS:
+            break
+    return phrases
+
+
+def _plurals(word: str) -> list[str]:
+    if not word[-1:].isalpha() or word.endswith(("s", "x", "z")):
+        return []
+    if word.endswith(("eau", "au", "eu")):
+        return [word + "x"]
+    if word.endswith("al"):
+        return [word + "s", word[:-2] + "aux"]
+    return [word + "s"]
+
+
+def _expand(tokens: list[dict[str, Any]]) -> list[tuple[str, ...]] | None:
+    """The phrases a pattern of plain NORM values and ``?`` stands for, or None."""
+    options: list[list[str | None]] = []
+    for token in tokens:
+        op = token.get("OP")
+        if set(token) - {"NORM", "OP"} or op not in (None, "?", "1"):
+            return None
+        spec = token["NORM"]
+        if isinstance(spec, str):
+            words: list[str | None] = [spec]
+        elif "IN" in spec:
+            words = list(spec["IN"])
+        else:
+            return None
+        if op == "?":
+            words.append(None)
+        options.append(words)
+    count = 1
+    for words in options:
+        count *= len(words)
+    if count > MAX_PATTERN_PHRASES:
+        return None
+    phrases = {tuple(w for w in combo if w is not None) for combo in itertools.product(*options)}
+    return sorted(p for p in phrases if p)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", fold(text))
+
+
+def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
+    """The NORM values a pattern names (required or not)."""
+    found: list[str] = []
+    for token in tokens:
+        spec = token.get("NORM")
+        if isinstance(spec, str):
+            found.append(spec)
+        elif isinstance(spec, dict):
+            found.extend(spec.get("IN", []))
+    return found
+
+
+def _steps(tokens: list[dict[str, Any]]) -> list[tuple[list[str], str | None]] | None:
+    """A pattern of NORM values (``IN`` lists) and the operators ``? * + 1`` as steps, or None."""
+    steps = []
+    for token in tokens:
+        op = token.get("OP")
+        spec = token.get("NORM")
+        if set(token) - {"NORM", "OP"} or op not in (None, "1", "?", "*", "+") or spec is None:
+            return None
+        if isinstance(spec, str):
+            steps.append(([spec], op))
+        elif set(spec) == {"IN"}:
+            steps.append((list(spec["IN"]), op))
+        else:
+            return None
+    return steps
+
+
+def _sequence_matches(
+    norms: list[int], steps: list[tuple[frozenset[int], str | None]]
+) -> list[tuple[int, int]]:
+    """Every (start, end) where ``steps`` match ``norms``, as spaCy's Matcher finds them.
+
+    Each step is a set of NORM hashes and an operator: None or "1" (one token), "?" (zero
+    or one), "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs
+    only on the few segments that hold a pattern's rare words, where spaCy's ``IN``
+    predicates would be called on every token.
+    """
+    found = []
+    n, last = len(norms), len(steps)
+    first_words, first_op = steps[0]
+    for start in range(n):
+        if first_op in (None, "1", "+") and norms[start] not in first_words:
+            continue
+        ends = set()
+        stack = [(0, start)]
+        seen = set()
+        while stack:
+            state = stack.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            i, at = state
+            if i == last:
+                if at > start:
+                    ends.add(at)
+                continue
+            words, op = steps[i]
+            if op in ("?", "*"):
+                stack.append((i + 1, at))
+            if at < n and norms[at] in words:
+                stack.append((i + 1, at + 1))
+                if op in ("*", "+"):
+                    stack.append((i, at + 1))
+        found.extend((start, end) for end in sorted(ends))
+    return found
+
+
+def _anchor(token: dict[str, Any]) -> list[str]:
+    """The NORM values a token every match has may take — if they are rare enough to
+    look for first; [] for an optional token or one that allows a common word."""
+    spec = token.get("NORM")
+    if token.get("OP") not in (None, "+", "1") or spec is None:
+        return []
+    words = [spec] if isinstance(spec, str) else list(spec.get("IN", []))
+    return [] if not words or COMMON_WORDS & set(words) else words

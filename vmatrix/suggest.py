@@ -1,0 +1,243 @@
+"""Suggest value forms, segment by segment, from the lexicon matches and their evidence.
+
+Scoring. In a segment, the evidence for a value form is its matches (negated ones
+left out unless asked for). Each distinct term ``t`` of the value (a term, or a
+pattern, of its lexicon) found ``n_t`` times with weight ``w_t`` contributes
+``w_t × (1 + ½ ln n_t)``: a second distinct term counts fully, a repetition of the
+same term only a little (twice: ×1.35, three times: ×1.55). With ``S`` the sum,
+
+    score = 1 − exp(−S / 2)
+
+bounded in [0, 1): one normal term (weight 1) gives 0.39, one strong term (2) 0.63,
+two normal terms 0.63, a weak term (0.5) 0.22, three normal terms 0.78. A value form
+is suggested when its score reaches ``min_score`` (default 0.35: one normal term
+suffices, one weak term alone does not). Segment length plays no part: a long answer
+that names many terms is more likely about the value form.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vmatrix.errors import CorpusError, UnknownDocument, UsageError
+from vmatrix.lexicon import Lexicon
+from vmatrix.match import LexiconMatcher, Match
+from vmatrix.segment import interviewers
+from vmatrix.store import Corpus, SuggestionRow
+
+SCALE = 2.0  # k in 1 − exp(−S / k)
+REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weight
+DEFAULT_MIN_SCORE = 0.35
+
+
+@dataclass(slots=True)
+class Evidence:
+    text: str  # the words as they stand in the transcript
+    term: str  # the lexicon term (or pattern name) they match
+    start: int  # character offsets in the document's stored text
+    end: int
+    negated: bool
+    weight: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "term": self.term,
+            "start": self.start,
+            "end": self.end,
+            "negated": self.negated,
+            "weight": self.weight,
+        }
+
+
+@dataclass
+class ValueSuggestion:
+    value: str
+    score: float
+    evidence: list[Evidence]
+
+    def terms(self) -> list[str]:
+        """The distinct terms of the evidence, in text order."""
+        return list(dict.fromkeys(e.term for e in self.evidence))
+
+
+@dataclass
+class SegmentSuggestion:
+    document: str
+    segment: int
+    speaker: str | None
+    start: int
+    end: int
+    text: str
+    suggestions: list[ValueSuggestion]  # best first
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "segment": self.segment,
+            "speaker": self.speaker,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "suggestions": [
+                {"value": s.value, "score": s.score, "evidence": [e.to_json() for e in s.evidence]}
+                for s in self.suggestions
+            ],
+        }
+
+
+@dataclass
+class SuggestReport:
+    segments: list[SegmentSuggestion] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    words: int = 0
+    matches: int = 0
+    negated: int = 0
+    interviewer_segments: int = 0  # segments with matches left out as the interviewer's
+    lexicon: str = ""
+
+    @property
+    def suggestions(self) -> int:
+        return sum(len(s.suggestions) for s in self.segments)
+
+
+def score(evidence: Iterable[Evidence]) -> float:
+    """The score of a value form in a segment from its evidence (see the module doc)."""
+    return _score((e.term, e.weight) for e in evidence)
+
+
+def _score(found: Iterable[tuple[str, float]]) -> float:
+    terms: dict[str, list[float]] = {}  # term -> [weight, times found]
+    for term, weight in found:
+        seen = terms.get(term)
+        if seen is None:
+            terms[term] = [weight, 1.0]
+        else:
+            seen[0] = max(seen[0], weight)
+            seen[1] += 1
+    total = 0.0
+    for weight, times in terms.values():
+        total += weight * (1 + REPEAT * math.log(times)) if times > 1 else weight
+    return 1 - math.exp(-total / SCALE)
+
+
+def suggest(
+    corpus: Corpus,
+    lexicon: Lexicon,
+    *,
+    documents: list[str] | None = None,
+    values: list[str] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    include_negated: bool = False,
+    include_interviewer: bool = False,
+    store: bool = True,
+) -> SuggestReport:
+    """Match ``lexicon`` on the stored parses and suggest value forms per segment.
+
+    The interviewer's turns (:func:`vmatrix.segment.interviewers`) are left out unless
+    ``include_interviewer``: a question is not the interviewee's coding material.
+    ``lexicon`` must hold its readings (:func:`vmatrix.lexicon.read_phrases`). With
+    ``store``, the suggestions replace, in one transaction, those stored before for
+    these documents and value forms.
+    """
+    if not 0 <= min_score <= 1:
+        raise UsageError(f"--min-score must be between 0 and 1, not {min_score}")
+    known = corpus.document_ids()
+    if documents:
+        unknown = [d for d in documents if d not in known]
+        if unknown:
+            raise UnknownDocument(
+                f"no document {', '.join(map(repr, unknown))} in {corpus.path}; "
+                f"documents: {', '.join(known) or 'none (run vmatrix ingest)'}"
+            )
+        doc_ids = list(dict.fromkeys(documents))
+    else:
+        doc_ids = known
+    value_ids = [v for v in (values or list(lexicon.values)) if v in lexicon.values]
+    report = SuggestReport(documents=doc_ids, values=value_ids, lexicon=lexicon.label)
+    matcher = LexiconMatcher(lexicon, value_ids)
+    rows: list[SuggestionRow] = []
+    for doc_id in doc_ids:
+        stored = corpus.parse_blob(doc_id)
+        if stored is None:
+            raise CorpusError(f"document {doc_id!r} has no stored parse; ingest it again")
+        segments = corpus.segments(doc_id)
+        restored = matcher.restore(stored[2])
+        if restored.segments != len(segments):
+            raise CorpusError(
+                f"the stored parse of {doc_id!r} has {restored.segments} segments, "
+                f"the corpus {len(segments)}; ingest it again"
+            )
+        text = corpus.text(doc_id)
+        report.words += sum(s.words for s in segments)
+        asking = (
+            set()
+            if include_interviewer
+            else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
+        )
+        for position, (segment, matches) in enumerate(zip(segments, matcher(restored), strict=True)):
+            if not matches:
+                continue
+            if segment.speaker in asking:
+                report.interviewer_segments += 1
+                continue
+            report.matches += len(matches)
+            report.negated += sum(m.negated for m in matches)
+            if not include_negated and all(m.negated for m in matches):
+                continue
+            found = _suggestions(restored, position, segment.start, text, matches, include_negated, min_score)
+            if not found:
+                continue
+            report.segments.append(
+                SegmentSuggestion(
+                    doc_id,
+                    segment.index,
+                    segment.speaker,
+                    segment.start,
+                    segment.end,
+                    text[segment.start : segment.end],
+                    found,
+                )
+            )
+            rows.extend(
+                SuggestionRow(
+                    doc_id, segment.index, s.value, s.score, [e.to_json() for e in s.evidence], lexicon.label
+                )
+                for s in found
+            )
+    if store and doc_ids and value_ids:
+        with corpus.transaction():
+            corpus.replace_suggestions(doc_ids, value_ids, rows)
+    return report
+
+
+def _suggestions(
+    restored: Any,
+    position: int,
+    offset: int,
+    text: str,
+    matches: list[Match],
+    include_negated: bool,
+    min_score: float,
+) -> list[ValueSuggestion]:
+    by_value: dict[str, list[Match]] = {}
+    for m in matches:
+        if include_negated or not m.negated:
+            by_value.setdefault(m.entry.value, []).append(m)
+    found = []
+    for value, kept in by_value.items():
+        value_score = round(_score((m.entry.term, m.entry.weight) for m in kept), 3)
+        if value_score < min_score or value_score <= 0:
+            continue
+        evidence = []
+        for m in kept:
+            start, end = restored.char_offsets(position, m.start, m.end)
+            start, end = start + offset, end + offset
+            evidence.append(Evidence(text[start:end], m.entry.term, start, end, m.negated, m.entry.weight))
+        found.append(ValueSuggestion(value, value_score, evidence))
+    found.sort(key=lambda s: (-s.score, s.value))
+    return found
