@@ -174,6 +174,7 @@ from vmatrix.cli import (  # noqa: E402,F401
     agree,
     codebook,
     codes,
+    demo,
     docs,
     evaluate,
     ingest,

@@ -1,6 +1,6 @@
 """``vmatrix matrix``: the interaction matrix of value forms, cross-tables and pair statistics.
 
-Also holds the options ``table`` and ``quote`` share (source, --where, --codebook).
+Also holds the options ``table`` and ``quote`` share (source, --where).
 Only typer and light things at top level: this command must answer at interactive speed.
 For the same reason these modules do without ``from __future__ import annotations``:
 Typer would otherwise parse every option's annotation again at each start (2 ms).
@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus
+from vmatrix.cli.codebook import CodebookOption
 from vmatrix.render import Format
 
 
@@ -57,15 +58,6 @@ WhereOption = Annotated[
         help="Keep the verbatims where KEY (a document attribute such as role or sector, a facet "
         "such as tool, or value, document, speaker, coder, sheet) has VALUE; KEY!=VALUE leaves "
         "them out. Repeat it: conditions on one key are alternatives, on different keys all hold.",
-    ),
-]
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--codebook",
-        exists=True,
-        dir_okay=False,
-        help="Codebook file (TOML) to use instead of the bundled one.",
     ),
 ]
 

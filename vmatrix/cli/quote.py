@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from vmatrix.cli import OutputOption, app, open_corpus
-from vmatrix.cli.matrix import CodebookOption, Source, SourceOption, WhereOption, load_analysis, print_notes
+from vmatrix.cli.codebook import CodebookOption
+from vmatrix.cli.matrix import Source, SourceOption, WhereOption, load_analysis, print_notes
 
 
 class QuoteFormat(StrEnum):
