@@ -64,7 +64,7 @@ def main() -> None:
             raise SystemExit("codes.csv did not validate")
         words = sum(o.words for o in ingested.outcomes)
         print(
-            f"held-out set: {len(ingested.outcomes)} interviews, {words:,} words; "
+            f"set: {len(ingested.outcomes)} interviews, {words:,} words; "
             f"{sum(len(s.codes) for s in validation.sheets)} codes; lexicon {lexicon.label}; "
             f"{report.suggestions} suggestions (any score) in {len(report.segments)} segments",
             file=sys.stderr,
@@ -92,7 +92,7 @@ def main() -> None:
     scores = Table(
         ["value", "support", "suggested", "tp", "fp", "fn", "precision", "recall", "f1"],
         rows,
-        title=f"Held-out set: {result.segments} {'segments' if args.all_segments else 'coded segments'}, "
+        title=f"Set: {result.segments} {'segments' if args.all_segments else 'coded segments'}, "
         f"suggestions from score {DEFAULT_MIN_SCORE}",
         numeric=set(range(1, 9)),
     )
