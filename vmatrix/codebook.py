@@ -8,9 +8,11 @@ not resolve gets the closest candidates for a did-you-mean.
 
 from __future__ import annotations
 
-import tomllib
+import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vmatrix.errors import CodebookError, UnknownCode
 from vmatrix.resources import lexicons_dir
@@ -38,7 +40,8 @@ class Facet:
     _index: dict[str, Code] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = _index(self.codes, f"facet {self.id}")
+        if not self._index:  # else given by a cached codebook
+            self._index = _index(self.codes, f"facet {self.id}")
 
     def resolve(self, name: str) -> Code | None:
         return self._index.get(fold_code(name))
@@ -62,7 +65,8 @@ class Codebook:
     _index: dict[str, Code] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = _index(self.values, "values")
+        if not self._index:  # else given by a cached codebook
+            self._index = _index(self.values, "values")
 
     @property
     def value_ids(self) -> list[str]:
@@ -130,14 +134,54 @@ def default_path() -> Path:
     return lexicons_dir() / "codebook.toml"
 
 
-def load_codebook(path: Path | None = None) -> Codebook:
+def load_codebook(path: Path | None = None, *, cache: Any = None) -> Codebook:
+    """Read a codebook file (the bundled one by default).
+
+    With ``cache`` (an open corpus), the parsed and indexed codebook is kept in the
+    corpus's cache, keyed by the file's content: `matrix` and `quote` then skip the TOML
+    parsing and the folding of every alias, most of their start-up after Python's.
+    """
     path = path or default_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CodebookError(f"{path}: no such codebook file") from exc
+    key = f"codebook:1:{len(raw)}:{zlib.crc32(raw):08x}:{zlib.adler32(raw):08x}"
+    if cache is not None:
+        stored = cache.cache_get(key)
+        if stored is not None:
+            cached = json.loads(stored)
+            return _build(cached["data"], path, cached["index"])
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CodebookError(f"{path}: is not a valid TOML codebook ({exc})") from exc
+    codebook = _build(data, path)
+    if cache is not None:
+        index = {
+            "values": {k: c.id for k, c in codebook._index.items()},
+            **{f.id: {k: c.id for k, c in f._index.items()} for f in codebook.facets.values()},
+        }
+        try:
+            payload = json.dumps({"data": data, "index": index}, ensure_ascii=False)
+        except TypeError:  # dates in the TOML: no cache, no harm
+            return codebook
+        cache.cache_put_if_free(key, payload.encode("utf-8"))
+    return codebook
+
+
+def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | None = None) -> Codebook:
+    """The codebook from parsed TOML; ``index`` (from the cache) maps folded names to ids."""
+
+    def known(codes: list[Code], names: dict[str, str] | None) -> dict[str, Code]:
+        if names is None:
+            return {}  # built and checked by the dataclass
+        by_id = {code.id: code for code in codes}
+        return {key: by_id[code_id] for key, code_id in names.items()}
+
+    index = index or {}
     values = [_code(entry, path, "values") for entry in data.get("values", [])]
     if not values:
         raise CodebookError(f"{path}: defines no [[values]]")
@@ -147,10 +191,22 @@ def load_codebook(path: Path | None = None) -> Codebook:
         if facet_id not in FACETS:
             raise CodebookError(f"{path}: facet {facet_id!r} is not one of {', '.join(FACETS)}")
         codes = [_code(c, path, f"facet {facet_id}") for c in entry.get("codes", [])]
-        facets[facet_id] = Facet(facet_id, entry.get("label", facet_id), bool(entry.get("closed")), codes)
+        facets[facet_id] = Facet(
+            facet_id,
+            entry.get("label", facet_id),
+            bool(entry.get("closed")),
+            codes,
+            known(codes, index.get(facet_id) if index else None),
+        )
     for facet_id in FACETS:
         facets.setdefault(facet_id, Facet(facet_id, facet_id, False, []))
-    return Codebook(str(data.get("name", path.stem)), path, values, facets)
+    return Codebook(
+        str(data.get("name", path.stem)),
+        path,
+        values,
+        facets,
+        known(values, index.get("values") if index else None),
+    )
 
 
 def _code(entry: dict, path: Path, where: str) -> Code:  # type: ignore[type-arg]

@@ -377,6 +377,18 @@ class Corpus:
     def cache_put(self, key: str, data: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?)", (key, data))
 
+    def cache_put_if_free(self, key: str, data: bytes) -> bool:
+        """Keep a cache entry unless the corpus is being written or is read-only: for
+        commands that only read, which must never wait for a lock."""
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.cache_put(key, data)
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 10000")
+
     # -- counts of what hangs on a document ------------------------------------
 
     def attached(self, doc_id: str) -> dict[str, int]:
@@ -516,6 +528,44 @@ class Corpus:
                 anchor_score=r["anchor_score"],
                 status=r["status"],
                 id=r["id"],
+            )
+            for r in rows
+        ]
+
+    def code_summaries(self) -> list[CodeRow]:
+        """Every stored code, in document order, without its anchoring details (anchored
+        text, context, anchor kind and score, memo): what counting needs, read fast.
+
+        Codes with the same values or facets share one list or dict: treat them as
+        read-only.
+        """
+        rows = self.db.execute(
+            """SELECT s.name, c.row, c.document_id, c.start, c.end, c.value_ids, c.facets, c.quote,
+                      c.coder, c.status, c.id
+               FROM codes c JOIN sheets s ON s.id = c.sheet_id
+               ORDER BY c.document_id, c.start IS NULL, c.start, c.end, s.name, c.row"""
+        ).fetchall()
+        decoded: dict[str, Any] = {}
+
+        def load(text: str) -> Any:
+            found = decoded.get(text)
+            if found is None:
+                found = decoded[text] = json.loads(text)
+            return found
+
+        return [
+            CodeRow(
+                sheet=r[0],
+                row=r[1],
+                document_id=r[2],
+                start=r[3],
+                end=r[4],
+                values=load(r[5]),
+                facets=load(r[6]),
+                quote=r[7],
+                coder=r[8],
+                status=r[9],
+                id=r[10],
             )
             for r in rows
         ]

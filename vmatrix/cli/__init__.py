@@ -9,6 +9,7 @@ the command functions, so ``vmatrix matrix`` never pays for spaCy.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -144,8 +145,43 @@ def report_error(exc: VmatrixError) -> None:
 
 
 def main() -> None:
+    _keep_invoked_command(sys.argv[1:])
     app(prog_name="vmatrix")
 
 
+def _keep_invoked_command(args: list[str]) -> None:
+    """Typer builds the parser of every command before running one (about 1 ms each, more
+    for commands with many options): when the command line names a command, register
+    only that one, so `matrix` and `quote` start fast however many commands there are."""
+    commands = {(c.name or c.callback.__name__).replace("_", "-"): c for c in app.registered_commands}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-h", "--help", "--version"):
+            return
+        if arg in ("-C", "--corpus"):
+            i += 2
+        elif arg.startswith("-"):
+            i += 1
+        else:
+            if arg in commands:
+                app.registered_commands = [commands[arg]]
+            return
+
+
 # Commands register themselves on ``app`` when their module is imported.
-from vmatrix.cli import agree, codebook, codes, docs, evaluate, ingest, lexicon, suggest, validate  # noqa: E402,F401
+from vmatrix.cli import (  # noqa: E402,F401
+    agree,
+    codebook,
+    codes,
+    demo,
+    docs,
+    evaluate,
+    ingest,
+    lexicon,
+    matrix,
+    quote,
+    suggest,
+    table,
+    validate,
+)

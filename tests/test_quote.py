@@ -1,0 +1,152 @@
+"""`vmatrix quote`: the transcript's own text, selection, formats, spreadsheet safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.corpus_builder import small_corpus
+from vmatrix.cli import app
+from vmatrix.codebook import load_codebook
+from vmatrix.quotes import QuoteQuery, quotes, select, to_rich
+from vmatrix.store import Corpus
+from vmatrix.units import load
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return small_corpus(tmp_path / "c.db")
+
+
+def run(db: Path, data: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(
+        app, ["--corpus", str(db), "quote", "--codebook", str(data / "outputs-codebook.toml"), *args]
+    )
+
+
+def test_json_text_is_the_transcript_slice(db: Path, data: Path) -> None:
+    result = run(db, data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert len(found) == 6  # seven codes, one orphaned
+    with Corpus(db) as corpus:
+        for quote in found:
+            assert set(quote) == {"document", "label", "start", "end", "text", "values", "facets"}
+            assert quote["text"] == corpus.text(quote["document"])[quote["start"] : quote["end"]]
+    assert found[0]["label"] == "Entretien 1"
+    assert found[0]["facets"]["tool"] == ["site-web"]
+    assert "orphaned codes left out" in result.stderr and ": 1" in result.stderr
+
+
+def test_values_all_or_any_in_document_order(db: Path, data: Path) -> None:
+    both = json.loads(
+        run(db, data, "--value", "Fonctionnelle", "--value", "LOCALISATION", "-f", "json").stdout
+    )
+    assert [(q["document"], q["start"]) for q in both] == sorted((q["document"], q["start"]) for q in both)
+    assert [q["document"] for q in both] == ["entretien-01", "entretien-02"]
+    either = json.loads(
+        run(db, data, "--value", "securite", "--value", "socialisation", "--any", "-f", "json").stdout
+    )
+    assert [q["values"] for q in either] == [
+        ["fonctionnelle", "securite"],
+        ["socialisation"],
+        ["sociale", "socialisation"],
+    ]
+
+
+def test_tool_doc_and_speaker_filters(db: Path, data: Path) -> None:
+    site = json.loads(run(db, data, "--tool", "site internet", "-f", "json").stdout)
+    assert len(site) == 3 and all(q["facets"]["tool"] == ["site-web"] for q in site)
+    tenth = json.loads(run(db, data, "--doc", "Entretien 10", "-f", "json").stdout)
+    assert [q["document"] for q in tenth] == ["entretien-10"]
+    lefevre = json.loads(run(db, data, "--speaker", "Mme Lefevre", "-f", "json").stdout)
+    assert [q["document"] for q in lefevre] == ["entretien-02", "entretien-02"]
+    limited = json.loads(run(db, data, "--limit", "2", "-f", "json").stdout)
+    assert len(limited) == 2
+
+
+def test_unknown_value_is_an_error_with_did_you_mean(db: Path, data: Path) -> None:
+    result = run(db, data, "--value", "localisaton")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "unknown value form 'localisaton'" in result.stderr
+    assert "did you mean localisation" in result.stderr
+    result = run(db, data, "--tool", "sitweb")
+    assert result.exit_code == 1 and "--tool" in result.stderr and "did you mean site-web" in result.stderr
+    result = run(db, data, "--doc", "entretien-99")
+    assert result.exit_code == 1 and "no document 'entretien-99'" in result.stderr
+
+
+def test_text_format_cites_each_verbatim(db: Path, data: Path) -> None:
+    result = run(db, data, "--value", "localisation")
+    assert result.exit_code == 0, result.output
+    assert "« On gagne du temps, les clients commandent à distance. » (Entretien 1)" in result.stdout
+    assert "Fonctionnelle, Localisation — Outil : Site web" in result.stdout
+    assert "\x1b[" not in result.stdout  # piped: no colours
+
+
+def test_context_shows_the_surrounding_transcript(db: Path, data: Path) -> None:
+    result = run(db, data, "--value", "localisation", "--context", "12", "-f", "json")
+    first = json.loads(result.stdout)[0]
+    with Corpus(db) as corpus:
+        text = corpus.text(first["document"])
+    assert first["before"] == text[first["start"] - 12 : first["start"]]
+    assert first["after"] == text[first["end"] : first["end"] + 12]
+    shown = run(db, data, "--value", "localisation", "--context", "12").stdout
+    assert "…orte\u00a0? R\u00a0: « On gagne du temps" in shown  # no-break spaces kept
+
+
+def test_csv_is_neutralised_markdown_and_latex_are_verbatim(db: Path, data: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(run(db, data, "--doc", "1", "-f", "csv").stdout)))
+    assert [r["text"][:3] for r in rows] == ["On ", "'= ", "'- "]
+    assert rows[0]["speaker"] == "R" and rows[0]["values"] == "fonctionnelle; localisation"
+    markdown = run(db, data, "--doc", "1", "-f", "markdown").stdout
+    assert "> « = Moins d’erreurs" in markdown and "« - Le site" in markdown
+    latex = run(db, data, "--doc", "10", "-f", "latex").stdout
+    assert r"pairs \& la reconnaissance du métier (100 \% sûr)." in latex
+    assert "\\begin{quote}" in latex and "\\emph{Sociale, Socialisation}" in latex
+
+
+def test_terminal_highlights_the_lexicon_matches(db: Path, data: Path) -> None:
+    from rich.console import Console
+
+    with Corpus(db) as corpus:
+        analysis = load(corpus, load_codebook(data / "outputs-codebook.toml"))
+        chosen, _ = select(analysis, QuoteQuery(values=["localisation"]))
+        found = quotes(corpus, analysis, chosen)
+    assert found[0].text[slice(*found[0].highlights[0][:2])] == "gagne du temps"
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="standard", width=200)
+    for line in to_rich(analysis, found):
+        console.print(line)
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[1;33mgagne du temps\x1b[0m" in shown
+    assert "\x1b[1;33mde partout\x1b[0m" in shown
+
+
+def test_suggested_quotes_are_the_segments(db: Path, data: Path) -> None:
+    found = json.loads(run(db, data, "--source", "suggested", "--value", "securite", "-f", "json").stdout)
+    with Corpus(db) as corpus:
+        segment = corpus.segments("entretien-01")[3]
+        assert (found[0]["start"], found[0]["end"]) == (segment.start, segment.end)
+        assert found[0]["text"] == corpus.text("entretien-01")[segment.start : segment.end]
+
+
+def test_no_match_is_said_on_stderr(db: Path, data: Path) -> None:
+    result = run(db, data, "--value", "hedonique")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no verbatim matches" in result.stderr
+
+
+def test_output_file_is_plain_text(db: Path, data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "quotes.md"
+    result = run(db, data, "--value", "localisation", "-f", "markdown", "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("> « On gagne du temps")

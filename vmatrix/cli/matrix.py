@@ -1,0 +1,210 @@
+"""``vmatrix matrix``: the interaction matrix of value forms, cross-tables and pair statistics.
+
+Also holds the options ``table`` and ``quote`` share (source, --where).
+Only typer and light things at top level: this command must answer at interactive speed.
+For the same reason these modules do without ``from __future__ import annotations``:
+Typer would otherwise parse every option's annotation again at each start (2 ms).
+"""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from vmatrix.cli import FormatOption, OutputOption, app, open_corpus
+from vmatrix.cli.codebook import CodebookOption
+from vmatrix.render import Format
+
+
+class Source(StrEnum):
+    manual = "manual"
+    suggested = "suggested"
+
+
+class Measure(StrEnum):
+    count = "count"
+    jaccard = "jaccard"
+    c = "c"
+    percent = "percent"
+
+
+class PercentBase(StrEnum):
+    row = "row"
+    col = "col"
+
+
+class Correction(StrEnum):
+    holm = "holm"
+    bonferroni = "bonferroni"
+    none = "none"
+
+
+SourceOption = Annotated[
+    Source,
+    typer.Option(
+        "--source",
+        case_sensitive=False,
+        help="Count the validated manual codes, or the suggestions stored by `vmatrix suggest`.",
+    ),
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        "-w",
+        metavar="KEY=VALUE",
+        help="Keep the verbatims where KEY (a document attribute such as role or sector, a facet "
+        "such as tool, or value, document, speaker, coder, sheet) has VALUE; KEY!=VALUE leaves "
+        "them out. Repeat it: conditions on one key are alternatives, on different keys all hold.",
+    ),
+]
+
+
+def load_analysis(corpus: Any, codebook: Path | None, source: Source) -> Any:
+    from vmatrix.codebook import load_codebook
+    from vmatrix.units import load
+
+    return load(corpus, load_codebook(codebook, cache=corpus), source.value)
+
+
+def print_notes(notes: list[str]) -> None:
+    """Diagnostics on stderr; plain text (no rich) when stderr is not a terminal."""
+    if not notes:
+        return
+    if sys.stderr.isatty():
+        from vmatrix.cli import warn
+
+        for note in notes:
+            warn(note)
+    else:
+        sys.stderr.write("".join(f"Warning: {note}\n" for note in notes))
+        sys.stderr.flush()
+
+
+@app.command()
+def matrix(
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit",
+            "-u",
+            help="What a co-occurrence is counted in: segment (one coded verbatim), document, or a "
+            "facet such as tool (two forms co-occur when the same tool carries both).",
+        ),
+    ] = "segment",
+    measure: Annotated[
+        Measure,
+        typer.Option(
+            "--measure",
+            "-m",
+            case_sensitive=False,
+            help="count: units with both; jaccard and c (ATLAS.ti's c-coefficient, the same number): "
+            "n12/(n1+n2-n12); percent: share of all units.",
+        ),
+    ] = Measure.count,
+    rows: Annotated[
+        str,
+        typer.Option(
+            "--rows",
+            help="Row key of a cross-table: value, a facet (tool, nature, lever, initiator, "
+            "beneficiary), document, speaker or a document attribute (role, sector, ...).",
+        ),
+    ] = "value",
+    cols: Annotated[str, typer.Option("--cols", help="Column key of a cross-table (as --rows).")] = "value",
+    percent: Annotated[
+        PercentBase | None,
+        typer.Option(
+            "--percent",
+            case_sensitive=False,
+            help="Cells as the percentage of the row's units (row) or of the column's (col).",
+        ),
+    ] = None,
+    strong: Annotated[
+        float | None,
+        typer.Option(
+            "--strong",
+            help="Mark cells at or above this value ● (strong link). Default by measure: count 3, "
+            "percent 10, jaccard/c 0.25, --percent row/col 50.",
+        ),
+    ] = None,
+    weak: Annotated[
+        float | None,
+        typer.Option(
+            "--weak",
+            help="Mark cells at or above this value (and below --strong) ○ (weak link). Default: any "
+            "co-occurrence.",
+        ),
+    ] = None,
+    marks: Annotated[
+        bool, typer.Option("--marks", help="Print only the link marks (● ○), the way the study printed it.")
+    ] = False,
+    stats: Annotated[
+        bool,
+        typer.Option(
+            "--stats",
+            help="Test each pair against independence: expected count, lift, Fisher's exact p-value "
+            "(two-sided, corrected for the number of pairs), attraction or repulsion.",
+        ),
+    ] = False,
+    correction: Annotated[
+        Correction,
+        typer.Option(
+            "--correction", case_sensitive=False, help="Correction of --stats p-values for the pairs."
+        ),
+    ] = Correction.holm,
+    alpha: Annotated[
+        float, typer.Option("--alpha", help="Level below which a corrected p-value marks a link.")
+    ] = 0.05,
+    where: WhereOption = None,
+    split: Annotated[
+        str | None,
+        typer.Option("--split", metavar="KEY", help="One matrix per value of KEY (e.g. role, sector, tool)."),
+    ] = None,
+    source: SourceOption = Source.manual,
+    codebook: CodebookOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Print the interaction matrix of the value forms, or a cross-table of any two keys.
+
+    A cell counts the units carrying both value forms; the diagonal counts the units
+    carrying each form. Strong links are marked ●, weak ones ○.
+
+    Example: vmatrix matrix --unit tool --marks --format latex --output matrice.tex
+    """
+    from vmatrix import matrix as lib
+    from vmatrix.render import render
+
+    options = lib.MatrixOptions(
+        source=source.value,
+        unit=unit,
+        rows=rows,
+        cols=cols,
+        measure=measure.value,
+        percent=percent.value if percent else None,
+        strong=strong,
+        weak=weak,
+        marks_only=marks,
+        stats=stats,
+        correction=correction.value,
+        alpha=alpha,
+        where=list(where or []),
+        split=split,
+    )
+    with open_corpus() as corpus:
+        analysis = load_analysis(corpus, codebook, source)
+        matrices = lib.compute(analysis, options)
+    print_notes(analysis.notes)
+    ids = fmt in (Format.csv, Format.json)
+    if stats:
+        tables = [lib.stats_table(analysis, m, options, ids=ids) for m in matrices]
+    else:
+        width = None
+        if fmt is Format.table and output is None and sys.stdout.isatty():
+            import shutil
+
+            width = shutil.get_terminal_size().columns
+        tables = [lib.to_table(analysis, m, options, ids=ids, width=width) for m in matrices]
+    render(tables, fmt, output)

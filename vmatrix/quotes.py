@@ -1,0 +1,240 @@
+"""Quotes: the verbatims chosen to illustrate a value form, ready to paste into a paper.
+
+Each quote is the transcript's own text between the verbatim's start and end (never the
+sheet's copy), cited « text » (Entretien 10), with its value forms and facets, some
+characters of context on request, and the words the lexicons matched in it (the stored
+suggestions' evidence) so a terminal can highlight them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from vmatrix.render import Table, latex_escape
+from vmatrix.units import Analysis, Condition, Verbatim, natural_key
+
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+# Facets in the order a reader wants them: the tool first, then what it is and does.
+FACETS = ("tool", "nature", "lever", "initiator", "beneficiary")
+
+
+@dataclass
+class Quote:
+    verbatim: Verbatim
+    text: str  # transcript[start:end]
+    before: str = ""  # context, when asked
+    after: str = ""
+    highlights: list[tuple[int, int, bool]] = field(default_factory=list)  # offsets in text, negated
+
+    @property
+    def document(self) -> str:
+        return self.verbatim.document
+
+
+@dataclass
+class QuoteQuery:
+    values: list[str] = field(default_factory=list)  # value-form ids
+    any_value: bool = False
+    conditions: list[Condition] = field(default_factory=list)
+    context: int = 0
+    limit: int | None = None
+
+
+def select(analysis: Analysis, query: QuoteQuery) -> tuple[list[Verbatim], int]:
+    """The verbatims to quote, in document order, and how many orphaned ones were left out."""
+    chosen = analysis.select(query.conditions)
+    if query.values:
+        wanted = set(query.values)
+        if query.any_value:
+            chosen = [v for v in chosen if wanted & set(v.values)]
+        else:
+            chosen = [v for v in chosen if wanted <= set(v.values)]
+    orphaned = sum(1 for v in chosen if v.orphaned or v.start is None)
+    chosen = [v for v in chosen if not (v.orphaned or v.start is None or v.end is None)]
+    chosen.sort(key=lambda v: (natural_key(v.document), v.start, v.end))
+    if query.limit is not None:
+        chosen = chosen[: query.limit]
+    return chosen, orphaned
+
+
+def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], context: int = 0) -> list[Quote]:
+    """Cut each verbatim out of its transcript, with context and the lexicons' matches."""
+    documents = sorted({v.document for v in verbatims}, key=natural_key)
+    texts = {doc_id: corpus.text(doc_id) for doc_id in documents}
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    if analysis.source == "manual" and documents:
+        for row in corpus.suggestions(documents=documents):
+            evidence.setdefault(row.document_id, []).extend(row.evidence)
+    out = []
+    for verbatim in verbatims:
+        assert verbatim.start is not None and verbatim.end is not None
+        text = texts[verbatim.document]
+        start, end = verbatim.start, verbatim.end
+        lo, hi = max(0, start - context), min(len(text), end + context)
+        found = (
+            list(verbatim.evidence) if analysis.source != "manual" else evidence.get(verbatim.document, [])
+        )
+        spans = sorted(
+            {
+                (max(e["start"], lo) - lo, min(e["end"], hi) - lo, bool(e.get("negated")))
+                for e in found
+                if e.get("start") is not None and e["start"] < hi and e["end"] > lo
+            }
+        )
+        # Highlight offsets are relative to before + text + after.
+        out.append(Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans))
+    return out
+
+
+# -- formats -------------------------------------------------------------------------------
+
+
+def describe(analysis: Analysis, quote: Quote) -> tuple[str, str]:
+    """The value forms, and the facets (\"Outil : Site web ; Levier : ...\"), as people read them."""
+    verbatim = quote.verbatim
+    values = ", ".join(analysis.display("value", v) for v in verbatim.values)
+    facets = " ; ".join(
+        f"{analysis.key_label(key)} : {', '.join(analysis.display(key, c) for c in verbatim.facets[key])}"
+        for key in FACETS
+        if verbatim.facets.get(key)
+    )
+    return values, facets
+
+
+def _flat(text: str) -> str:
+    """One paragraph: line breaks and runs of spaces as one space; no-break spaces kept."""
+    return _BREAKS.sub(" ", text).strip(" ")
+
+
+def _ellipsis(quote: Quote) -> tuple[str, str]:
+    """Context with … where it is cut inside the transcript."""
+    before = _flat(quote.before)
+    after = _flat(quote.after)
+    return (f"…{before} " if before else "", f" {after}…" if after else "")
+
+
+def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
+    """Plain text: « text » (Entretien 10), then value forms and facets, a blank line between."""
+    blocks = []
+    for quote in found:
+        before, after = _ellipsis(quote)
+        values, facets = describe(analysis, quote)
+        line = f"{before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})"
+        blocks.append(line + "\n    " + " — ".join(p for p in (values, facets) if p) + "\n")
+    return "\n".join(blocks)
+
+
+def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
+    """The same as :func:`to_text`, with the lexicons' matches highlighted for a terminal."""
+    from rich.text import Text
+
+    out = []
+    for quote in found:
+        whole = (quote.before + quote.text + quote.after).replace("\n", " ").replace("\t", " ")
+        cut, stop = len(quote.before), len(quote.before) + len(quote.text)
+        styled = Text(whole)
+        styled.stylize("dim", 0, cut)
+        styled.stylize("dim", stop, len(whole))
+        for start, end, negated in quote.highlights:
+            styled.stylize("strike dim" if negated else "bold yellow", start, end)
+        line = Text()
+        if quote.before:
+            line.append("…", "dim")
+            line.append_text(styled[:cut])
+            line.append(" ")
+        line.append("« ")
+        line.append_text(styled[cut:stop])
+        line.append(" »")
+        if quote.after:
+            line.append(" ")
+            line.append_text(styled[stop:])
+            line.append("…", "dim")
+        line.append(f" ({quote.verbatim.label})", "cyan")
+        values, facets = describe(analysis, quote)
+        info = Text("    ")
+        info.append(values, "green")
+        if facets:
+            info.append(" — " + facets, "dim")
+        out += [line, info, Text()]
+    return out
+
+
+def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
+    """Block quotes, as they go into a paper drafted in Markdown (text kept verbatim)."""
+    blocks = []
+    for quote in found:
+        before, after = _ellipsis(quote)
+        values, facets = describe(analysis, quote)
+        info = " — ".join(p for p in (f"*{values}*" if values else "", facets) if p)
+        blocks.append(f"> {before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
+    return "\n".join(blocks)
+
+
+def to_latex(analysis: Analysis, found: Sequence[Quote]) -> str:
+    """One ``quote`` environment per verbatim, special characters escaped."""
+    blocks = []
+    for quote in found:
+        before, after = _ellipsis(quote)
+        values, facets = describe(analysis, quote)
+        cited = f"{before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})"
+        info = latex_escape(facets)
+        if values:
+            info = f"\\emph{{{latex_escape(values)}}}" + (f" --- {info}" if info else "")
+        blocks.append(f"\\begin{{quote}}\n{latex_escape(cited)}\\\\\n{info}\n\\end{{quote}}\n")
+    return "\n".join(blocks)
+
+
+def records(found: Sequence[Quote], *, context: bool) -> list[dict[str, Any]]:
+    """The JSON shape: document, label, start, end, text, values, facets (+ before/after)."""
+    out = []
+    for quote in found:
+        verbatim = quote.verbatim
+        record: dict[str, Any] = {
+            "document": verbatim.document,
+            "label": verbatim.label,
+            "start": verbatim.start,
+            "end": verbatim.end,
+            "text": quote.text,
+            "values": list(verbatim.values),
+            "facets": {key: list(verbatim.facets.get(key, ())) for key in FACETS},
+        }
+        if context:
+            record["before"] = quote.before
+            record["after"] = quote.after
+        out.append(record)
+    return out
+
+
+def to_json(found: Sequence[Quote], *, context: bool) -> str:
+    """A JSON array, one quote per line (fast to write and easy to grep)."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in records(found, context=context)]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+def to_table(found: Sequence[Quote], *, context: bool) -> Table:
+    """One row per quote (CSV: ids, the text exactly as in the transcript)."""
+    columns = ["document", "label", "speaker", "start", "end", "text", "values", *FACETS]
+    if context:
+        columns[5:6] = ["before", "text", "after"]
+    rows = []
+    for quote in found:
+        verbatim = quote.verbatim
+        texts = [quote.before, quote.text, quote.after] if context else [quote.text]
+        rows.append(
+            [
+                verbatim.document,
+                verbatim.label,
+                verbatim.speaker or "",
+                verbatim.start,
+                verbatim.end,
+                *texts,
+                list(verbatim.values),
+                *(list(verbatim.facets.get(key, ())) for key in FACETS),
+            ]
+        )
+    return Table(columns, rows, json=records(found, context=context), numeric={3, 4})
