@@ -224,11 +224,18 @@ def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = N
 
 
 def _plain_table(table: Table) -> str:
-    from rich.console import Console
+    """A table written to a file: plain text, aligned, no colours or box-drawing."""
+    from tabulate import tabulate
 
-    buffer = io.StringIO()
-    Console(file=buffer, width=200, color_system=None, force_terminal=False).print(to_rich(table))
-    return buffer.getvalue()
+    body = tabulate(
+        [[cell_text(v) for v in row] for row in table.rows],
+        headers=table.columns,
+        tablefmt="simple",
+        colalign=["right" if i in table.numeric else "left" for i in range(len(table.columns))],
+        disable_numparse=True,
+    )
+    parts = [table.title, body, table.caption]
+    return "\n\n".join(p for p in parts if p) + "\n"
 
 
 def emit(text: str, output: Path | None) -> None:
