@@ -345,4 +345,4 @@ def test_cli_bad_files(db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "Traceback" not in result.output
     ok = write_sheet(tmp_path / "ok.csv", [row()])
     result = run(db, "validate", str(ok), "--codebook", str(tmp_path / "none.toml"))
-    assert result.exit_code == 1 and "none.toml" in result.stderr
+    assert result.exit_code == 2 and "none.toml" in result.stderr  # a usage error, as for every command

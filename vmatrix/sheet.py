@@ -40,6 +40,23 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 # Columns that drafts (`vmatrix suggest --format csv`) and exports (`vmatrix codes`)
 # carry for the reader's benefit; they are accepted without a word.
+# The columns vmatrix writes when it writes a coding sheet (`codes --format csv`), in this
+# order; `suggest --format csv` adds the segment and its speaker after the document.
+COLUMNS = [
+    "document",
+    "start",
+    "end",
+    "quote",
+    "values",
+    "tool",
+    "nature",
+    "lever",
+    "initiator",
+    "beneficiary",
+    "coder",
+    "memo",
+]
+DRAFT_COLUMNS = [COLUMNS[0], "segment", "speaker", *COLUMNS[1:]]
 INFORMATIVE = ("segment", "speaker", "score", "evidence", "label", "sheet", "row", "anchor", "status")
 FACET_FIELDS = ("tool", "nature", "lever", "initiator", "beneficiary")
 

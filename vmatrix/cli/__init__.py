@@ -111,6 +111,24 @@ OutputOption = Annotated[
         help="Write the result to this file (atomically) instead of stdout.",
     ),
 ]
+CodebookOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--codebook",
+        exists=True,
+        dir_okay=False,
+        help="Codebook TOML file to use instead of the bundled one (lexicons/codebook.toml).",
+    ),
+]
+LexiconOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--lexicon",
+        exists=True,
+        file_okay=False,
+        help="Folder of lexicon files (<value>.toml) to use instead of the bundled French one.",
+    ),
+]
 
 
 # -- diagnostics on stderr ------------------------------------------------------

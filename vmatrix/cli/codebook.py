@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
-from vmatrix.cli import FormatOption, OutputOption, app
+from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app
 from vmatrix.render import Format
-
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--codebook",
-        exists=True,
-        dir_okay=False,
-        help="Codebook TOML file to use instead of the bundled one (lexicons/codebook.toml).",
-    ),
-]
-LexiconOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--lexicon",
-        exists=True,
-        file_okay=False,
-        help="Folder of lexicon files (<value>.toml) to use instead of the bundled French one.",
-    ),
-]
 
 
 @app.command()

@@ -10,22 +10,7 @@ import typer
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus, warn
 from vmatrix.render import Format
 
-# The sheet format first, so that `--format csv` can be edited and validated again;
-# then what the listing adds (ignored by `vmatrix validate`).
-SHEET_COLUMNS = [
-    "document",
-    "start",
-    "end",
-    "quote",
-    "values",
-    "tool",
-    "nature",
-    "lever",
-    "initiator",
-    "beneficiary",
-    "coder",
-    "memo",
-]
+# What the listing adds to the sheet columns (ignored by `vmatrix validate`).
 EXTRA_COLUMNS = ["label", "anchor", "status", "sheet", "row"]
 _FACETS = ("tool", "nature", "lever", "initiator", "beneficiary")
 _QUOTE_WIDTH = 90
@@ -61,6 +46,7 @@ def codes(
     """
     from vmatrix.errors import UnknownDocument
     from vmatrix.render import Table, render
+    from vmatrix.sheet import COLUMNS
     from vmatrix.validate import DocumentIndex
 
     with open_corpus() as corpus:
@@ -93,7 +79,7 @@ def codes(
         rows = [r for r in rows if wanted_values & set(r.values)]
     lost = sum(1 for r in rows if r.status == "orphaned")
     table = Table(
-        SHEET_COLUMNS + EXTRA_COLUMNS,
+        [*COLUMNS, *EXTRA_COLUMNS],
         [_sheet_row(r, labels) for r in rows],
         json=[_record(r, labels) for r in rows],
         numeric={1, 2, 16},

@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus, warn
-from vmatrix.cli.codebook import CodebookOption
+from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, err, open_corpus, warn
 from vmatrix.render import Format
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from vmatrix.cli import FormatOption, OutputOption, app, corpus_path, err
-from vmatrix.cli.codebook import CodebookOption, LexiconOption
+from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, corpus_path, err
 from vmatrix.render import Format
 
 lexicon_app = typer.Typer(

@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vmatrix.cli import FormatOption, OutputOption, app, open_corpus
-from vmatrix.cli.codebook import CodebookOption
+from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
 from vmatrix.render import Format
 
 

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from vmatrix.cli import OutputOption, app, open_corpus
-from vmatrix.cli.codebook import CodebookOption
+from vmatrix.cli import CodebookOption, OutputOption, app, open_corpus
 from vmatrix.cli.matrix import Source, SourceOption, WhereOption, load_analysis, print_notes
 
 

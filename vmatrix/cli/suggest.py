@@ -6,27 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus, warn
-from vmatrix.cli.codebook import CodebookOption, LexiconOption
+from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, err, open_corpus, warn
 from vmatrix.render import Format
 
-# The columns of a coding sheet, in the order `vmatrix validate` reads them.
-SHEET_COLUMNS = [
-    "document",
-    "segment",
-    "speaker",
-    "start",
-    "end",
-    "quote",
-    "values",
-    "tool",
-    "nature",
-    "lever",
-    "initiator",
-    "beneficiary",
-    "coder",
-    "memo",
-]
 DEFAULT_MIN_SCORE = 0.35  # vmatrix.suggest.DEFAULT_MIN_SCORE (not imported: start-up time)
 _PALETTE = [
     "cyan",
@@ -126,11 +108,12 @@ def suggest(
 
 def _table(report: Any, fmt: Format) -> Any:
     from vmatrix.render import Table
+    from vmatrix.sheet import DRAFT_COLUMNS
 
     if fmt is Format.json:
         return Table([], [], json=[s.to_json() for s in report.segments])
     if fmt is Format.csv:
-        return Table(SHEET_COLUMNS, [_sheet_row(s) for s in report.segments])
+        return Table(DRAFT_COLUMNS, [_sheet_row(s) for s in report.segments])
     colour = {v: _PALETTE[i % len(_PALETTE)] for i, v in enumerate(report.values)}
     rows = [
         [

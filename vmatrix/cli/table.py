@@ -4,8 +4,7 @@ from typing import Annotated
 
 import typer
 
-from vmatrix.cli import FormatOption, OutputOption, app, open_corpus
-from vmatrix.cli.codebook import CodebookOption
+from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
 from vmatrix.cli.matrix import Source, WhereOption, load_analysis, print_notes
 from vmatrix.render import Format
 

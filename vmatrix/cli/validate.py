@@ -7,13 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus
+from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, err, open_corpus
 from vmatrix.render import Format
-
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook TOML file to use instead of the bundled one."),
-]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
