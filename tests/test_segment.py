@@ -33,6 +33,14 @@ def turns(text: str) -> list[tuple[str | None, str]]:
         ("**Intervieweur :** Alors.", "Intervieweur", "Alors."),
         ("[Prénom] : C’est moi.", "[Prénom]", "C’est moi."),
         ("Q. Depuis quand ?", "Q", "Depuis quand ?"),
+        ("Q\tDepuis quand ?", "Q", "Depuis quand ?"),
+        ("Intervieweur (I) : Bonjour.", "Intervieweur (I)", "Bonjour."),
+        ("Interviewé(e) : Oui.", "Interviewé(e)", "Oui."),
+        ("Enq. : Alors ?", "Enq.", "Alors ?"),
+        ("— Q : Bonjour.", "Q", "Bonjour."),
+        ("R (rires) : Oui.", "R", "Oui."),
+        ("12'45'' R : Oui.", "R", "Oui."),
+        ("00:12:45\tR\tOui.", "R", "Oui."),
     ],
 )
 def test_speaker_labels(line: str, speaker: str, said: str) -> None:
@@ -51,6 +59,9 @@ def test_speaker_labels(line: str, speaker: str, said: str) -> None:
         "Alors. On commence.",
         "Merci - au revoir.",
         "Voilà : c’est tout.",
+        "00:12 : on reprend.",
+        "– Le site : c’est la vitrine.",
+        "Date\t14 mars 2024",
     ],
 )
 def test_sentences_with_colons_are_not_labels(line: str) -> None:
@@ -226,3 +237,62 @@ def test_no_interviewer_when_nobody_mostly_asks() -> None:
     turns = [("Marie Dupont", "On a un site."), ("Jean Martin", "Et un ERP."), ("Marie Dupont", "Voilà.")]
     assert interviewers(turns) == set()
     assert interviewers([(None, "Un paragraphe ?")]) == set()
+
+
+def test_a_tab_separates_speaker_and_speech() -> None:
+    text = "Q\tVous avez un site ?\nR\tOui, depuis 2019.\nQ\tEt l’ERP ?\nR\tPas encore."
+    assert turns(text) == [
+        ("Q", "Vous avez un site ?"),
+        ("R", "Oui, depuis 2019."),
+        ("Q", "Et l’ERP ?"),
+        ("R", "Pas encore."),
+    ]
+
+
+def test_times_without_speakers_are_timings_not_speakers() -> None:
+    # "00:00 - ..." was once read as a speaker "00"; the time is the paragraph's timing.
+    text = "00:00 - Bonjour, vous pouvez vous présenter ?\n01:17 - Je dirige une boulangerie."
+    segments = segment_text(text)
+    assert [(s.speaker, text[s.start : s.end], s.t_start, s.t_end) for s in segments] == [
+        (None, "Bonjour, vous pouvez vous présenter ?", 0.0, 77.0),
+        (None, "Je dirige une boulangerie.", 77.0, None),
+    ]
+
+
+def test_whisper_text_lines_keep_their_timings() -> None:
+    text = "[00:00.000 --> 00:04.000]  Bonjour à tous.\n[00:04.000 --> 00:07.500]  On commence."
+    segments = segment_text(text)
+    assert [(text[s.start : s.end], s.t_start, s.t_end) for s in segments] == [
+        ("Bonjour à tous.", 0.0, 4.0),
+        ("On commence.", 4.0, 7.5),
+    ]
+
+
+def test_a_time_alone_in_a_paragraph_is_left_as_text() -> None:
+    assert turns("Premier.\n12:45 on reprend.\nTroisième.") == [
+        (None, "Premier."),
+        (None, "12:45 on reprend."),
+        (None, "Troisième."),
+    ]
+
+
+def test_speaker_headings_with_the_time_first() -> None:
+    text = "00:00:03 Speaker 1\nBonjour.\n\n00:00:09 Speaker 2\nOui.\n\n00:00:12 Speaker 1\nBien."
+    assert [(s, said) for s, said in turns(text)] == [
+        ("Speaker 1", "Bonjour."),
+        ("Speaker 2", "Oui."),
+        ("Speaker 1", "Bien."),
+    ]
+
+
+def test_heading_with_a_tab_before_the_time_is_not_a_label() -> None:
+    text = "Camille Martin\t0:03\nBonjour.\n\nSophie Bernard\t0:09\nOui.\n\nCamille Martin\t0:12\nBien."
+    assert [s for s, _ in turns(text)] == ["Camille Martin", "Sophie Bernard", "Camille Martin"]
+    assert turns(text)[0][1] == "Bonjour."
+
+
+@pytest.mark.parametrize("label", ["Intervieweur (I)", "[Enquêteur]", "Enq.", "intervieweuse"])
+def test_interviewers_by_label_in_its_written_forms(label: str) -> None:
+    # The label decides, even when the interviewee is the one asking the question.
+    turns = [(label, "D'accord, je note."), ("Mme X.", "Vous voulez voir le site ?")]
+    assert interviewers(turns) == {label}

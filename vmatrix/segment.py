@@ -13,30 +13,50 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from vmatrix.readers import Turn
 from vmatrix.textnorm import fold
 
 _SP = "[ \\t\u00a0\u202f]"
-_STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|d[’']|de|du|des|la|le|van|von|\d+)"
+_WSP = "[ \u00a0\u202f]"  # between the words of a label (a tab ends a label)
+# 00:12:45, 12:45, 00:12:45.120, and the minutes and seconds of 12'45''.
+_STAMP = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?|\d{1,3}['’′]\d{2}(?:''|’’|[\"″”])?)"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*(?:\([a-zé]{1,3}\))?|d[’']|de|du|des|la|le|van|von|\d+)"
+# A short tag after a label is part of the speaker: "Intervieweur (I)", "Participant (A)";
+# a longer aside is not: "R (rires) :" is R.
+_TAG = rf"(?:{_WSP}*\((?!\d)[^()\n]{{1,4}}\))"
+_ASIDE = rf"(?:{_WSP}*\((?!\d)[^()\n]{{5,30}}\))"
 _LABEL = re.compile(
-    rf"^{_SP}*"
+    rf"^{_SP}*(?:[-–—•]{_SP}+)?"
     rf"(?:[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}*(?:[-–—]{_SP}*)?)?"
     r"(?P<open>\*\*|__)?"
-    rf"(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{0,3}}|[a-zàâäçéèêëîïôöùûüÿœ]+(?:{_SP}[\w’']+)?)"
+    rf"(?P<who>(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_WSP}{_NAME_WORD}){{0,3}}"
+    rf"|[a-zàâäçéèêëîïôöùûüÿœ]+(?:\([a-zé]{{1,3}}\))?(?:{_WSP}[\w’']+)?){_TAG}?)"
     r"(?P<close1>\*\*|__)?"
-    rf"{_SP}*(?:[\[(](?P<ts2>{_STAMP})[\])]{_SP}*)?"
-    r"(?P<sep>:|：|\.(?=[ \t\u00a0])|[-–—](?=[ \t\u00a0]))"
+    rf"{_ASIDE}?"
+    rf"{_WSP}*(?:[\[(](?P<ts2>{_STAMP})[\])]{_WSP}*)?"
+    r"(?P<sep>:|：|\t|\.(?=[ \t\u00a0])|[-–—](?=[ \t\u00a0]))"
     r"(?P<close2>\*\*|__)?"
     rf"{_SP}*"
 )
-# "Speaker 1  0:03" or "Dupont, Marie (00:01:02)" alone on a line, speech on the next
-# lines: the layout of several transcription services and of Word's Transcribe.
+# "Speaker 1  0:03", "Dupont, Marie (00:01:02)" or "[Marie Dupont] 10:02:03" alone on a
+# line, speech on the next lines: the layout of several transcription services.
 _HEADING = re.compile(
-    rf"^{_SP}*(?P<label>{_NAME_WORD}(?:,?{_SP}{_NAME_WORD}){{0,3}}){_SP}+"
+    rf"^{_SP}*\[?(?P<label>{_NAME_WORD}(?:,?{_WSP}{_NAME_WORD}){{0,3}})\]?{_SP}+"
     rf"[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}*$"
 )
+# "00:00:03 Speaker 1" alone on a line: the time first, as Word's Transcribe writes it.
+_HEADING_TIME_FIRST = re.compile(
+    rf"^{_SP}*[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}+(?:[-–—]{_SP}*)?"
+    rf"\[?(?P<label>{_NAME_WORD}(?:,?{_WSP}{_NAME_WORD}){{0,3}})\]?{_SP}*$"
+)
+# A time opening a paragraph when there are no speakers: "00:12:45 - ", "[00:00.000 --> 00:04.000]".
+_LEADING_STAMP = re.compile(
+    rf"{_SP}*[\[(]?(?P<ts>{_STAMP})(?:{_SP}*-->{_SP}*(?P<te>{_STAMP}))?[\])]?{_SP}*(?:[-–—:]{_SP}+)?"
+)
+_INITIALS = re.compile(r"^(?:[A-ZÀ-Þ]\.){1,3}$")
+_LETTER = re.compile(r"[^\W\d_]")
 # Interview roles accepted even if they occur once, and in lower case.
 _ROLES = {
     fold(word)
@@ -44,7 +64,7 @@ _ROLES = {
         "q r i e question réponse intervieweur intervieweuse interviewer interviewé "
         "interviewée enquêteur enquêtrice chercheur chercheuse animateur animatrice "
         "répondant répondante participant participante journaliste expert experte dirigeant "
-        "dirigeante "
+        "dirigeante enq int enquêté enquêtée interrogé interrogée modérateur modératrice "
     ).split()
 }
 # Capitalised words that open a sentence before a colon without naming anyone.
@@ -54,7 +74,8 @@ _NOT_SPEAKERS = {
         "exemple bref voilà alors donc bon attention remarque note résultat conclusion "
         "objectif avantage avantages inconvénient inconvénients problème solution "
         "aujourd'hui avant après ensuite enfin total bilan conseil oui non merci "
-        "premièrement deuxièmement résumé nb ps rq source date lieu durée "
+        "premièrement deuxièmement résumé nb ps rq source date lieu durée d'accord ok "
+        "ouais exactement absolument "
     ).split()
 }
 _SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|Locuteur)[ _]?\d+$")
@@ -64,7 +85,7 @@ _SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|
 _INTERVIEWER_ROLES = {
     fold(word)
     for word in (
-        "q question i int intervieweur intervieweuse interviewer enquêteur enquêtrice "
+        "q question i int enq intervieweur intervieweuse interviewer enquêteur enquêtrice "
         "chercheur chercheuse animateur animatrice journaliste modérateur modératrice"
     ).split()
 }
@@ -76,6 +97,13 @@ _QUESTION = re.compile(
     r"comment|pourquoi|combien)",
     re.IGNORECASE,
 )
+
+
+def role_key(speaker: str) -> str:
+    """The folded role a label names: ``Intervieweur (I)``, ``[Enquêteur]``, ``Interviewé(e)``,
+    ``Enq.`` → ``intervieweur``, ``enqueteur``, ``interviewe``, ``enq``."""
+    key = re.sub(r"\([^()]*\)", "", speaker).strip(" []*_.")
+    return fold(key)
 
 
 def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
@@ -96,7 +124,7 @@ def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
         words[speaker] += len(said.split())
         if "?" in said[-40:] or _QUESTION.search(said):
             asked[speaker] += 1
-    named = {s for s in turns_of if fold(s) in _INTERVIEWER_ROLES}
+    named = {s for s in turns_of if role_key(s) in _INTERVIEWER_ROLES}
     if named or len(turns_of) < 2:
         return named
     ratio = {s: asked[s] / turns_of[s] for s in turns_of}
@@ -126,32 +154,44 @@ class Segment:
 
 
 def _stamp_seconds(stamp: str | None) -> float | None:
+    """``00:12:45``, ``12:45.5`` and ``12'45''`` in seconds."""
     if not stamp:
         return None
     total = 0.0
-    for part in stamp.replace(",", ".").split(":"):
-        total = total * 60 + float(part)
+    for part in re.findall(r"\d+(?:[.,]\d+)?", stamp):
+        total = total * 60 + float(part.replace(",", "."))
     return total
+
+
+def _heading(line: str) -> Label | None:
+    """A speaker alone on a line with a time, speech on the next lines."""
+    heading = _HEADING.match(line) or _HEADING_TIME_FIRST.match(line)
+    if heading is None:
+        return None
+    speaker = heading["label"].strip()
+    if not _LETTER.search(speaker) or fold(speaker).rstrip(".") in _NOT_SPEAKERS:
+        return None
+    if speaker.endswith(".") and not _INITIALS.match(speaker.split()[-1]):
+        return None  # "00:12 Oui." is speech after a time
+    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
 
 
 def match_label(line: str) -> Label | None:
     """The speaker label opening ``line``, if it looks like one."""
+    if _HEADING.match(line) or _HEADING_TIME_FIRST.match(line):
+        return _heading(line)
     found = _LABEL.match(line)
     if not found:
-        heading = _HEADING.match(line)
-        if heading is None or fold(heading["label"]) in _NOT_SPEAKERS:
-            return None
-        speaker = heading["label"].strip()
-        known = fold(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
-        return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
-    raw = found["label"].strip()
+        return None
+    raw = found["who"].strip()
     speaker = raw.strip("*_ ").strip()
     key = fold(speaker)
     sep = found["sep"]
-    if key in _NOT_SPEAKERS or not speaker:
-        return None
-    known = key in _ROLES or bool(_SPEAKER_ID.match(speaker))
-    if sep != ":" and sep != "：" and not (known and len(speaker) <= 2):
+    if key in _NOT_SPEAKERS or not _LETTER.search(speaker):
+        return None  # "00:12 : ..." is a time, not a speaker
+    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    if sep not in (":", "：", "\t") and not (known and len(role_key(speaker)) <= 2):
         # "Q." and "R -" only for the one-letter interview labels.
         return None
     if speaker[0].islower() and not known:
@@ -247,6 +287,23 @@ def _paragraphs(text: str) -> list[Segment]:
             segments.append(Segment(len(segments), start, end, None))
         if found:
             position = found.end()
+    return _timed_paragraphs(text, segments)
+
+
+def _timed_paragraphs(text: str, segments: list[Segment]) -> list[Segment]:
+    """Paragraphs that mostly open with a time ("00:12:45 - ...", Whisper's
+    "[00:00.000 --> 00:04.000] ...") get it as their timing, and lose it from their text."""
+    stamps = [_LEADING_STAMP.match(text, s.start, s.end) for s in segments]
+    if sum(1 for m in stamps if m) < max(2, len(segments) / 2):
+        return segments
+    for segment, found in zip(segments, stamps, strict=True):
+        if found and found.end() < segment.end:
+            segment.start = _trim(text, found.end(), segment.end)[0]
+            segment.t_start = _stamp_seconds(found["ts"])
+            segment.t_end = _stamp_seconds(found["te"])
+    for segment, following in pairwise(segments):
+        if segment.t_start is not None and segment.t_end is None:
+            segment.t_end = following.t_start
     return segments
 
 
