@@ -211,16 +211,9 @@ def _read_docx(data: bytes, where: str) -> str:
         raise InputFileError(f"{where}: is a zip file but not a Word document")
     try:
         import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Paragraph):
-                lines.append(block.text)
-            elif isinstance(block, Table):
-                lines.extend(_table_lines([[c.text for c in row.cells] for row in block.rows]))
+        lines = list(_docx_lines(document.element.body))
     except InputFileError:
         raise
     except Exception as exc:  # python-docx raises many types on damaged files
@@ -228,15 +221,124 @@ def _read_docx(data: bytes, where: str) -> str:
     return _join_paragraphs(lines)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Wrappers whose content belongs to the document as if they were not there: content
+# controls (cover pages, forms), custom XML, tracked insertions and moves.
+_W_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"}
+# What is not the document's final text: tracked deletions and moves away, text boxes
+# (drawn apart from the speech), the fallback copy of a drawing, field codes, properties.
+_W_SKIPPED = {
+    _W + "del",
+    _W + "moveFrom",
+    _W + "txbxContent",
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    _W + "instrText",
+    _W + "rPr",
+    _W + "pPr",
+    _W + "sdtPr",
+}
+_W_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+
+def _w_children(node: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` children of ``node``, looking through content controls and revisions."""
+    for child in node:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _W_WRAPPERS:
+            yield from _w_children(child, tag)
+
+
+def _docx_lines(node: Any) -> Iterator[str]:
+    """The paragraphs of a Word body or table cell, in order, tables as lines."""
+    for child in node:
+        if child.tag == _W + "p":
+            yield _docx_paragraph(child)
+        elif child.tag == _W + "tbl":
+            rows = [
+                ["\n".join(_docx_lines(cell)) for cell in _w_children(row, _W + "tc")]
+                for row in _w_children(child, _W + "tr")
+            ]
+            yield from _table_lines(rows)
+        elif child.tag in _W_WRAPPERS:
+            yield from _docx_lines(child)
+
+
+def _docx_paragraph(paragraph: Any) -> str:
+    """A paragraph's final text: insertions kept, deletions left out, as Word shows it
+    with changes accepted. A bold name opening it ("**Mme Roux** Bonjour") gets the
+    colon a speaker label needs ("Mme Roux : Bonjour")."""
+    pieces: list[tuple[str, bool]] = []
+
+    def walk(node: Any, bold: bool) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in _W_SKIPPED:
+                continue
+            if tag == _W + "r":
+                walk(child, _w_bold(child))
+            elif tag == _W + "t":
+                pieces.append((child.text or "", bold))
+            elif tag in _W_TEXT:
+                pieces.append((_W_TEXT[tag], bold))
+            else:
+                walk(child, bold)
+
+    walk(paragraph, False)
+    text = "".join(piece for piece, _ in pieces)
+    return _bold_label(text, pieces) or text
+
+
+def _w_bold(run: Any) -> bool:
+    props = run.find(_W + "rPr")
+    if props is None:
+        return False
+    bold = props.find(_W + "b")
+    if bold is not None:
+        return bold.get(_W + "val", "true") not in ("0", "false", "off")
+    style = props.find(_W + "rStyle")
+    return style is not None and style.get(_W + "val") in ("Strong", "lev")
+
+
+def _bold_label(text: str, pieces: list[tuple[str, bool]]) -> str | None:
+    """``Name : speech`` when ``text`` opens with a bold name that is not yet a label."""
+    from vmatrix.segment import match_label
+
+    lead = len(text) - len(text.lstrip())
+    bold, at = "", 0
+    for piece, is_bold in pieces:
+        if at + len(piece) <= lead:
+            at += len(piece)
+            continue
+        if not is_bold:
+            break
+        bold += piece
+        at += len(piece)
+    name, rest = bold.strip(), text[lead + len(bold) :].lstrip()
+    if not name or not rest or rest[0] in ":：-–—" or match_label(text) is not None:
+        return None
+    label = match_label(f"{name} : {rest}")
+    if label is None or label.speaker != name:
+        return None
+    return f"{text[:lead]}{name} : {rest}"
+
+
+_CELL_STAMP = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?$")
+
+
 def _table_lines(rows: list[list[str]]) -> list[str]:
-    """Transcripts laid out as a table (speaker | speech) become ``speaker : speech``."""
+    """Transcripts laid out as a table (speaker | speech, or time | speaker | speech)
+    become ``speaker : speech`` lines, with the time first when there is one."""
     lines = []
     for cells in rows:
         unique = [c.strip() for i, c in enumerate(cells) if c.strip() and c not in cells[:i]]
+        stamp = ""
+        if len(unique) == 3 and _CELL_STAMP.match(unique[0]):
+            stamp, unique = unique[0] + " ", unique[1:]
         if len(unique) == 2 and len(unique[0]) <= 40 and "\n" not in unique[0]:
-            lines.append(f"{unique[0]} : {unique[1]}")
+            lines.append(f"{stamp}{unique[0]} : {unique[1]}")
         elif unique:
-            lines.append("\t".join(unique))
+            lines.append("\t".join([stamp.strip(), *unique] if stamp else unique))
     return lines
 
 
@@ -247,25 +349,71 @@ def _read_odt(data: bytes, where: str) -> str:
     if "content.xml" not in archive.namelist():
         raise InputFileError(f"{where}: is a zip file but not an OpenDocument text")
     try:
-        from odf import teletype
         from odf.opendocument import load
 
         document = load(io.BytesIO(data))
-        lines = [teletype.extractText(element) for element in _odt_blocks(document.text)]
+        lines = list(_odt_lines(document.text))
     except Exception as exc:  # odfpy raises XML and zip errors of many kinds
         raise InputFileError(f"{where}: cannot be read as an OpenDocument text ({exc})") from exc
     return _join_paragraphs(lines)
 
 
-def _odt_blocks(node: Any) -> Iterator[Any]:
-    """Paragraphs and headings in document order (lists, tables and sections included)."""
-    from odf.namespaces import TEXTNS
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+# Not the document's text: the deleted text of tracked changes, footnotes and endnotes
+# (they would land in the middle of a sentence), comments, frames and text boxes.
+_ODT_SKIPPED = {
+    (_TEXT_NS, "tracked-changes"),
+    (_TEXT_NS, "note"),
+    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation"),
+    ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0", "frame"),
+}
 
+
+def _odt_lines(node: Any) -> Iterator[str]:
+    """Paragraphs and headings in document order (lists and sections included), tables as lines."""
     for child in node.childNodes:
-        if getattr(child, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h")):
-            yield child
+        qname = getattr(child, "qname", None)
+        if qname in _ODT_SKIPPED:
+            continue
+        if qname in ((_TEXT_NS, "p"), (_TEXT_NS, "h")):
+            yield _odt_inline(child)
+        elif qname == (_TABLE_NS, "table"):
+            rows = [
+                ["\n".join(_odt_lines(cell)) for cell in _odt_descendants(row, (_TABLE_NS, "table-cell"))]
+                for row in _odt_descendants(child, (_TABLE_NS, "table-row"))
+            ]
+            yield from _table_lines(rows)
         elif getattr(child, "childNodes", None):
-            yield from _odt_blocks(child)
+            yield from _odt_lines(child)
+
+
+def _odt_descendants(node: Any, qname: tuple[str, str]) -> Iterator[Any]:
+    for child in node.childNodes:
+        if getattr(child, "qname", None) == qname:
+            yield child
+        elif getattr(child, "qname", None) != (_TABLE_NS, "table") and getattr(child, "childNodes", None):
+            yield from _odt_descendants(child, qname)
+
+
+def _odt_inline(node: Any) -> str:
+    parts: list[str] = []
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(child.data)
+            continue
+        qname = getattr(child, "qname", None)
+        if qname in _ODT_SKIPPED:
+            continue
+        if qname == (_TEXT_NS, "s"):
+            parts.append(" " * int(child.getAttrNS(_TEXT_NS, "c") or 1))
+        elif qname == (_TEXT_NS, "tab"):
+            parts.append("\t")
+        elif qname == (_TEXT_NS, "line-break"):
+            parts.append("\n")
+        else:
+            parts.append(_odt_inline(child))
+    return "".join(parts)
 
 
 def _join_paragraphs(lines: list[str]) -> str:
