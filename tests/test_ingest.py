@@ -185,7 +185,7 @@ def test_duplicate_ids_are_refused(tmp_path: Path, folder: Path) -> None:
     shutil.copy(folder / "entretien-01.txt", folder / "sub" / "entretien-01.md")
     with Corpus(tmp_path / "c.db", create=True) as corpus, pytest.raises(BadInputFiles) as info:
         ingest(corpus, [folder])
-    assert any("entretien-01" in line and "also the id" in line for line in info.value.details)
+    assert any("entretien-01" in line and "has the document id" in line for line in info.value.details)
 
 
 def test_skip_bad_ingests_the_rest(tmp_path: Path, folder: Path) -> None:
@@ -249,3 +249,28 @@ def test_corpus_from_environment(tmp_path: Path, folder: Path) -> None:
     db = tmp_path / "env.db"
     result = runner.invoke(app, ["ingest", str(folder / "entretien-01.txt")], env={"VMATRIX_CORPUS": str(db)})
     assert result.exit_code == 0 and db.exists()
+
+
+def test_word_97_files_in_a_folder_are_reported_not_passed_over(tmp_path: Path, folder: Path) -> None:
+    (folder / "entretien-09.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (folder / "~$tretien-09.doc").write_bytes(b"lock")
+    result = run(tmp_path / "c.db", "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "entretien-09.doc: not read (open it in Word and save it as .docx)" in result.stderr
+    assert "~$" not in result.stderr
+
+
+def test_same_file_name_in_two_folders_told_apart_by_the_metadata(tmp_path: Path, folder: Path) -> None:
+    for name in ("vague 1", "vague 2"):
+        (folder / name).mkdir()
+        shutil.copy(folder / "entretien-01.txt", folder / name / "dirigeant.txt")
+    (folder / "vague 2" / "dirigeant.txt").write_text("Q : Autre ?\nR : Autre entretien.\n", encoding="utf-8")
+    with Corpus(tmp_path / "c.db", create=True) as corpus, pytest.raises(BadInputFiles) as info:
+        ingest(corpus, [folder / "vague 1", folder / "vague 2"])
+    assert "like " in info.value.details[0] and "vague 2" in info.value.details[0]
+    meta = tmp_path / "meta.csv"
+    meta.write_text("fichier;id\nvague 1/dirigeant.txt;v1-dirigeant\nvague 2\\dirigeant.txt;v2-dirigeant\n")
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        ingest(corpus, [folder / "vague 1", folder / "vague 2"], meta=meta)
+        assert corpus.document_ids() == ["v1-dirigeant", "v2-dirigeant"]
+        assert "Autre entretien" in corpus.text("v2-dirigeant")

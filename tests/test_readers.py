@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,40 @@ def test_odt_leaves_out_deletions_notes_and_comments(tmp_path: Path) -> None:
         "R : Le logiciel de caisse  !",
         "Q : Et en tableau ?",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("renamed.docx", readers._OLE + b"\x00" * 600, "old Word file (.doc) named .docx"),
+        ("renamed.txt", readers._OLE + b"\x00" * 600, "old Word file (.doc) named .txt"),
+        (
+            "locked.docx",
+            readers._OLE + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64,
+            "protected by a password",
+        ),
+        ("saved-as-rtf.txt", b"{\\rtf1\\ansi\\deff0 {\\fonttbl} Q : Bonjour}", "RTF file named .txt"),
+        ("export.txt", b"%PDF-1.7\n%\xe2\xe3", "PDF named .txt"),
+        ("archive.txt", b"PK\x03\x04\x14\x00\x00\x00", "zip archive"),
+    ],
+)
+def test_a_file_in_another_format_than_its_name_says(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=re.escape(reason)):
+        read_source(path)
+
+
+def test_odt_named_docx_and_docx_named_odt(tmp_path: Path) -> None:
+    import shutil
+
+    odt = write_odt(tmp_path / "a.odt", ["Q : Bonjour."])
+    shutil.copy(odt, tmp_path / "a.docx")
+    with pytest.raises(InputFileError, match=r"OpenDocument text named \.docx; rename it to \.odt"):
+        read_source(tmp_path / "a.docx")
+    docx_file = write_docx(tmp_path / "b.docx", ["Q : Bonjour."])
+    shutil.copy(docx_file, tmp_path / "b.odt")
+    with pytest.raises(InputFileError, match=r"Word document named \.odt; rename it to \.docx"):
+        read_source(tmp_path / "b.odt")

@@ -16,7 +16,7 @@ from pathlib import Path
 from vmatrix import anchor
 from vmatrix.errors import BadInputFiles, InputFileError, VmatrixError
 from vmatrix.meta import Metadata, default_label, read_metadata
-from vmatrix.readers import SUFFIXES, Source, read_source
+from vmatrix.readers import RESAVE, SUFFIXES, Source, read_source
 from vmatrix.segment import Segment, segment_text, segments_from_turns
 from vmatrix.store import Corpus, Document, SegmentRow, now
 from vmatrix.textnorm import count_words
@@ -94,6 +94,19 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, problems
 
 
+def _unread_documents(paths: list[Path]) -> list[str]:
+    """Word 97, RTF, PDF and Pages files in the folders given: likely transcripts that a
+    folder search passes over, so the user hears of them."""
+    found = sorted(
+        p
+        for path in paths
+        if path.is_dir()
+        for p in path.rglob("*")
+        if p.suffix.lower() in RESAVE and p.is_file() and not p.name.startswith((".", "~$"))
+    )
+    return [f"{p}: not read{RESAVE[p.suffix.lower()]}" for p in found]
+
+
 def document_id(path: Path) -> str:
     """``entretien-10.txt`` → ``entretien-10``; spaces and odd characters become ``-``."""
     return _ID.sub("-", path.stem).strip("-") or "document"
@@ -110,6 +123,7 @@ def plan(
     report = IngestReport()
     metadata: Metadata | None = read_metadata(meta) if meta else None
     files, problems = collect_files(paths)
+    report.warnings.extend(_unread_documents(paths))
     planned: list[_Planned] = []
     for path in files:
         try:
@@ -121,11 +135,12 @@ def plan(
         by_id.setdefault(item.doc_id.casefold(), []).append(item)
     for items in by_id.values():
         if len(items) > 1:
-            names = ", ".join(str(i.source.path) for i in items)
             for item in items:
+                others = ", ".join(str(i.source.path) for i in items if i is not item)
                 problems.append(
-                    f"{item.source.path}: document id {item.doc_id!r} is also the id of "
-                    f"{names}; rename a file or give ids in --meta"
+                    f"{item.source.path}: has the document id {item.doc_id!r}, like {others}; "
+                    "rename one of them, or give each an id in --meta (an 'id' column, and the "
+                    "file with its folder in 'fichier': dossier/entretien.txt)"
                 )
             planned = [p for p in planned if p not in items]
     if metadata is not None:
@@ -140,7 +155,7 @@ def plan(
             raise BadInputFiles(
                 f"{len(problems)} input problem{'s' if len(problems) > 1 else ''}; "
                 "nothing was written (fix them, or pass --skip-bad to ingest the rest)",
-                details=problems,
+                details=problems + [w for w in report.warnings if w not in problems],
             )
         report.skipped.extend(problems)
     if not planned and not problems:

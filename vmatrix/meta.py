@@ -101,13 +101,26 @@ class Metadata:
     rows: list[MetaRow]
 
     def find(self, path: Path) -> MetaRow | None:
-        """The row for a transcript file: by file name, with or without extension, or by id."""
+        """The row for a transcript file: by file name, with or without extension, or by id.
+
+        A file given with its folder (``dossier A/entretien 1.txt``) matches only there,
+        and before a bare file name: two transcripts of one name in two folders can
+        each have their row.
+        """
         name, stem = path.name.casefold(), path.stem.casefold()
+        folders = [part.casefold() for part in path.resolve().parts[:-1]]
+        by_name = []
         for row in self.rows:
             if row.file is not None:
-                given = Path(row.file.replace("\\", "/")).name.casefold()
-                if given in (name, stem):
+                given = Path(row.file.replace("\\", "/"))
+                if given.name.casefold() not in (name, stem):
+                    continue
+                within = [part.casefold() for part in given.parts[:-1] if part not in (".", "")]
+                if within and folders[len(folders) - len(within) :] == within:
                     return row
+                by_name.append(row)
+        if by_name:
+            return by_name[0]
         for row in self.rows:
             if row.file is None and row.id is not None and row.id.casefold() == stem:
                 return row

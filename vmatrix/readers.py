@@ -36,7 +36,7 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-_RESAVE = {
+RESAVE = {
     ".doc": " (open it in Word and save it as .docx)",
     ".rtf": " (save it as .docx or .txt)",
     ".pages": " (export it as .docx)",
@@ -159,7 +159,7 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     """Read one transcript file, whatever its format."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        advice = _RESAVE.get(suffix, "")
+        advice = RESAVE.get(suffix, "")
         raise InputFileError(
             f"{path}: unsupported file type {suffix or '(none)'}; vmatrix reads "
             f"{', '.join(sorted(SUFFIXES))}{advice}"
@@ -169,6 +169,7 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     if not data.strip():
         raise InputFileError(f"{path}: is empty")
     where = str(path)
+    _refuse_other_formats(data, suffix, where)
     turns = None
     used: str | None
     if suffix == ".docx":
@@ -191,6 +192,36 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     return Source(path, suffix[1:], used, text, digest, turns)
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, and password-protected .docx
+
+
+def _refuse_other_formats(data: bytes, suffix: str, where: str) -> None:
+    """A file whose content is another format than its name says, with what to do."""
+    if data.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputFileError(
+                f"{where}: is protected by a password; open it in Word, remove the password "
+                "(File > Info > Protect Document) and save it again"
+            )
+        raise InputFileError(
+            f"{where}: is an old Word file (.doc) named {suffix}; open it in Word or LibreOffice "
+            "and save it as .docx"
+        )
+    if data.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
+        raise InputFileError(
+            f"{where}: is an RTF file named {suffix}; save it as .docx or as plain text (.txt)"
+        )
+    if data.startswith(b"%PDF"):
+        raise InputFileError(
+            f"{where}: is a PDF named {suffix}; export it as .docx, or copy its text into a .txt file"
+        )
+    if data.startswith(b"PK\x03\x04") and suffix not in (".docx", ".odt"):
+        raise InputFileError(
+            f"{where}: is a zip archive (a .docx or .odt file renamed?) named {suffix}; "
+            "give it its real extension"
+        )
+
+
 def _open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
     import io
 
@@ -208,6 +239,8 @@ def _read_docx(data: bytes, where: str) -> str:
 
     archive = _open_zip(data, where, ".docx")
     if "word/document.xml" not in archive.namelist():
+        if "content.xml" in archive.namelist():
+            raise InputFileError(f"{where}: is an OpenDocument text named .docx; rename it to .odt")
         raise InputFileError(f"{where}: is a zip file but not a Word document")
     try:
         import docx
@@ -347,6 +380,8 @@ def _read_odt(data: bytes, where: str) -> str:
 
     archive = _open_zip(data, where, ".odt")
     if "content.xml" not in archive.namelist():
+        if "word/document.xml" in archive.namelist():
+            raise InputFileError(f"{where}: is a Word document named .odt; rename it to .docx")
         raise InputFileError(f"{where}: is a zip file but not an OpenDocument text")
     try:
         from odf.opendocument import load
