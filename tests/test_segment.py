@@ -296,3 +296,34 @@ def test_interviewers_by_label_in_its_written_forms(label: str) -> None:
     # The label decides, even when the interviewee is the one asking the question.
     turns = [(label, "D'accord, je note."), ("Mme X.", "Vous voulez voir le site ?")]
     assert interviewers(turns) == {label}
+
+
+def test_youtube_automatic_captions_are_read_once(tmp_path: Path) -> None:
+    # Each line comes twice (rolling captions), after a line holding one space.
+    path = tmp_path / "youtube.vtt"
+    path.write_text(
+        "WEBVTT\nKind: captions\nLanguage: fr\n\n"
+        "00:00:00.000 --> 00:00:02.990 align:start position:0%\n \n"
+        "bonjour<00:00:00.560><c> merci</c><00:00:00.880><c> beaucoup</c>\n\n"
+        "00:00:02.990 --> 00:00:03.000 align:start position:0%\nbonjour merci beaucoup\n \n\n"
+        "00:00:03.000 --> 00:00:05.990 align:start position:0%\nbonjour merci beaucoup\n"
+        "on<00:00:03.360><c> gagne</c><00:00:03.840><c> du</c><00:00:04.400><c> temps</c>\n",
+        encoding="utf-8",
+    )
+    source = read_source(path)
+    assert source.text == "bonjour merci beaucoup on gagne du temps\n"
+    assert source.turns is not None and source.turns[0].t_end == 5.99
+
+
+def test_a_lone_colon_in_a_cue_is_not_a_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "whisper.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nAngers : on a trois boutiques.\n\n"
+        "2\n00:00:03,100 --> 00:00:05,000\nEt un site.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path)
+    assert source.turns is not None
+    assert [(t.speaker, source.text[t.start : t.end]) for t in source.turns] == [
+        (None, "Angers : on a trois boutiques. Et un site.")
+    ]
