@@ -260,3 +260,15 @@ def test_draft_sheet_validates_and_evaluates(suggest_corpus: Path, tmp_path: Pat
     evaluation = json.loads(result.stdout)
     # The draft codes exactly what was suggested: every suggestion is right.
     assert evaluation["micro"]["precision"] == 1.0 and evaluation["micro"]["recall"] == 1.0
+
+
+@pytest.mark.slow
+def test_cli_finds_documents_as_the_other_commands_do(suggest_corpus: Path) -> None:
+    # The file name or another case worked in `validate` and `quote`, not in `suggest`.
+    for name in ("CASES", "cases.txt"):
+        result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--doc", name])
+        assert result.exit_code == 0, result.stderr
+        assert "of 1 document(s)" in result.stderr
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--doc", "casse"])
+    assert result.exit_code == 1
+    assert "no document 'casse' (did you mean cases?)" in result.stderr

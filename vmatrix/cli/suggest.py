@@ -27,7 +27,8 @@ _EXCERPT = 240  # characters of a segment shown in the terminal table
 @app.command()
 def suggest(
     doc: Annotated[
-        list[str] | None, typer.Option("--doc", "-d", help="Only this document (repeat for more).")
+        list[str] | None,
+        typer.Option("--doc", "-d", help="Only this document: id, label or number (repeat for more)."),
     ] = None,
     value: Annotated[
         list[str] | None,
