@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,19 @@ def test_same_file_name_in_two_folders_told_apart_by_the_metadata(tmp_path: Path
         ingest(corpus, [folder / "vague 1", folder / "vague 2"], meta=meta)
         assert corpus.document_ids() == ["v1-dirigeant", "v2-dirigeant"]
         assert "Autre entretien" in corpus.text("v2-dirigeant")
+
+
+def test_unchanged_file_read_differently_now_is_updated(tmp_path: Path, folder: Path) -> None:
+    # A file read before a reading fix (here: its turns stored without speakers) is read
+    # again, though its bytes did not change; its codes are re-anchored as for any update.
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(folder / "entretien-01.txt")).exit_code == 0
+    with Corpus(db) as corpus, corpus.transaction():
+        rows = corpus.segments("entretien-01")
+        corpus.put_segments("entretien-01", [replace(row, speaker=None) for row in rows])
+    result = run(db, "ingest", str(folder / "entretien-01.txt"))
+    assert result.exit_code == 0, result.output
+    assert "1 updated" in result.stderr
+    with Corpus(db) as corpus:
+        assert {s.speaker for s in corpus.segments("entretien-01")} == {"Q", "R"}
+    assert "0 updated, 1 unchanged" in run(db, "ingest", str(folder / "entretien-01.txt")).stderr

@@ -203,7 +203,7 @@ def ingest(
     with corpus.transaction():
         for item in planned:
             old = existing.get(item.doc_id)
-            if old is not None and old.sha256 == item.source.sha256 and corpus.parse_blob(item.doc_id):
+            if old is not None and old.sha256 == item.source.sha256 and _same_reading(corpus, item):
                 outcome = _outcome(item, "unchanged")
                 if (old.label, old.number, old.attributes) != (item.label, item.number, item.attributes):
                     corpus.set_metadata(item.doc_id, item.label, item.number, item.attributes)
@@ -214,6 +214,15 @@ def ingest(
         if to_parse:
             _parse_and_store(corpus, to_parse, existing, report, n_process, progress)
     return report
+
+
+def _same_reading(corpus: Corpus, item: _Planned) -> bool:
+    """Whether the corpus holds this file read as it reads now: the same text, turns
+    and speakers, parsed. An unchanged file read better by a newer vmatrix is updated."""
+    if not corpus.parse_blob(item.doc_id) or corpus.text(item.doc_id) != item.source.text:
+        return False
+    stored = [(s.start, s.end, s.speaker) for s in corpus.segments(item.doc_id)]
+    return stored == [(s.start, s.end, s.speaker) for s in item.segments]
 
 
 def _outcome(item: _Planned, status: str) -> Outcome:
