@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from dataclasses import replace
@@ -291,3 +293,17 @@ def test_unchanged_file_read_differently_now_is_updated(tmp_path: Path, folder: 
     with Corpus(db) as corpus:
         assert {s.speaker for s in corpus.segments("entretien-01")} == {"Q", "R"}
     assert "0 updated, 1 unchanged" in run(db, "ingest", str(folder / "entretien-01.txt")).stderr
+
+
+def test_speakers_named_last_name_first_stay_apart_in_docs(tmp_path: Path) -> None:
+    # Teams writes "Martin, Camille": speakers are listed with "; " between them.
+    path = tmp_path / "teams.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Martin, Camille>Et le site ?</v>\n\n"
+        "00:00:03.500 --> 00:00:06.000\n<v Roux, Sophie>On l’a depuis 2019.</v>\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(path)).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(run(db, "docs", "--format", "csv").stdout)))
+    assert rows[0]["speakers"] == "Martin, Camille; Roux, Sophie"

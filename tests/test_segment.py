@@ -327,3 +327,14 @@ def test_a_lone_colon_in_a_cue_is_not_a_speaker(tmp_path: Path) -> None:
     assert [(t.speaker, source.text[t.start : t.end]) for t in source.turns] == [
         (None, "Angers : on a trois boutiques. Et un site.")
     ]
+
+
+def test_a_markdown_heading_ends_the_turn_before_it() -> None:
+    text = "## Le site\n\n**Q** : Et le site ?\n\n**R** : On l’a.\n\n## Les réseaux\n\n**Q** : Et Instagram ?"
+    assert turns(text) == [
+        (None, "## Le site"),
+        ("Q", "Et le site ?"),
+        ("R", "On l’a."),
+        (None, "## Les réseaux"),
+        ("Q", "Et Instagram ?"),
+    ]

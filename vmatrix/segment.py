@@ -55,6 +55,7 @@ _HEADING_TIME_FIRST = re.compile(
 _LEADING_STAMP = re.compile(
     rf"{_SP}*[\[(]?(?P<ts>{_STAMP})(?:{_SP}*-->{_SP}*(?P<te>{_STAMP}))?[\])]?{_SP}*(?:[-–—:]{_SP}+)?"
 )
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-Þ]\.){1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
 # Interview roles accepted even if they occur once, and in lower case.
@@ -248,9 +249,11 @@ def _speaker_turns(text: str) -> list[Segment] | None:
     if sum(counts[name] for name in accepted) < 2:
         return None
     opens: list[tuple[int, Label | None]] = []
-    for (offset, _line), label in zip(lines, [c for _, c in candidates], strict=True):
+    for (offset, line), label in zip(lines, [c for _, c in candidates], strict=True):
         if label and label.speaker in accepted:
             opens.append((offset, label))
+        elif _MARKDOWN_HEADING.match(line):
+            opens.append((offset, None))  # a heading ends the turn before it
     if opens[0][0] > 0:
         opens.insert(0, (0, None))  # a header before the first turn
     segments: list[Segment] = []

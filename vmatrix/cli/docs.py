@@ -26,7 +26,7 @@ def docs(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
             *[doc.attributes.get(k, "") for k in keys],
             doc.words,
             doc.segments,
-            ", ".join(doc.speakers),
+            "; ".join(doc.speakers),
             doc.format,
             doc.encoding or "",
         ]
