@@ -321,3 +321,14 @@ def test_odt_named_docx_and_docx_named_odt(tmp_path: Path) -> None:
     shutil.copy(docx_file, tmp_path / "b.odt")
     with pytest.raises(InputFileError, match=r"Word document named \.odt; rename it to \.docx"):
         read_source(tmp_path / "b.odt")
+
+
+def test_word_plain_text_line_and_page_breaks_are_line_ends(tmp_path: Path) -> None:
+    # Word's "Texte brut" writes Shift+Enter as \v and a page break as \f; a long
+    # transcript full of them was refused as binary.
+    path = tmp_path / "e.txt"
+    turn = "Q : Et le site ?\r\nR : Oui.\x0bDepuis 2008.\x0c"
+    path.write_bytes((turn * 20).encode("cp1252"))
+    text = read_source(path).text
+    assert text.startswith("Q : Et le site ?\nR : Oui.\nDepuis 2008.\nQ : Et le site ?")
+    assert "\x0b" not in text and "\x0c" not in text

@@ -42,7 +42,7 @@ RESAVE = {
     ".pages": " (export it as .docx)",
     ".pdf": " (copy its text into a .txt file, or export it as .docx)",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # \v and \f are line ends
 
 
 @dataclass
