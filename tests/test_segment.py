@@ -338,3 +338,25 @@ def test_a_markdown_heading_ends_the_turn_before_it() -> None:
         (None, "## Les réseaux"),
         ("Q", "Et Instagram ?"),
     ]
+
+
+def test_answers_without_a_label_after_labelled_questions() -> None:
+    # Only the questions are labelled: the answers were part of the interviewer's turns,
+    # and `suggest`, which leaves the interviewer out, suggested nothing at all.
+    text = (
+        "Q : Pouvez-vous présenter l’entreprise ?\nOn est une boulangerie.\nTrois boutiques.\n\n"
+        "Q : Et le site ?\n\nOn l’a depuis 2019.\n\nQ : Merci."
+    )
+    assert turns(text) == [
+        ("Q", "Pouvez-vous présenter l’entreprise ?"),
+        (None, "On est une boulangerie.\nTrois boutiques."),
+        ("Q", "Et le site ?"),
+        (None, "On l’a depuis 2019."),
+        ("Q", "Merci."),
+    ]
+    assert [s.index for s in segment_text(text)] == [0, 1, 2, 3, 4]
+
+
+def test_turns_of_several_speakers_are_not_split_at_line_ends() -> None:
+    text = "Q : Et le site ?\nR : On l’a.\nDepuis 2019.\nQ : Bien."
+    assert turns(text)[1] == ("R", "On l’a.\nDepuis 2019.")

@@ -276,7 +276,29 @@ def _speaker_turns(text: str) -> list[Segment] | None:
                 next_stamp if label and label.timestamp is not None else None,
             )
         )
-    return segments
+    return _unlabelled_answers(text, segments)
+
+
+def _unlabelled_answers(text: str, segments: list[Segment]) -> list[Segment]:
+    """When only the questions carry a label ("Q : ...", the answer on the next lines),
+    a turn's first line is the question and the rest is the interviewee's answer, a
+    segment of its own without a speaker: it must not be left out as the interviewer's."""
+    speakers = {s.speaker for s in segments if s.speaker is not None}
+    if len(speakers) != 1 or role_key(next(iter(speakers))) not in _INTERVIEWER_ROLES:
+        return segments
+    out: list[Segment] = []
+    for segment in segments:
+        cut = text.find("\n", segment.start, segment.end)
+        if segment.speaker is None or cut < 0:
+            out.append(segment)
+            continue
+        asked = _trim(text, segment.start, cut)
+        answered = _trim(text, cut, segment.end)
+        out.append(Segment(0, *asked, segment.speaker, segment.t_start, None))
+        out.append(Segment(0, *answered, None, None, segment.t_end))
+    for index, segment in enumerate(out):
+        segment.index = index
+    return out
 
 
 def _paragraphs(text: str) -> list[Segment]:
