@@ -272,3 +272,18 @@ def test_cli_finds_documents_as_the_other_commands_do(suggest_corpus: Path) -> N
     result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--doc", "casse"])
     assert result.exit_code == 1
     assert "no document 'casse' (did you mean cases?)" in result.stderr
+
+
+@pytest.mark.slow
+def test_cli_names_the_speakers_left_out_as_interviewers(tmp_path: Path) -> None:
+    transcript = tmp_path / "e.txt"
+    transcript.write_text(
+        "Intervieweuse : Vous travaillez à distance ?\n\nMme Roux : Oui, on gagne du temps.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(app, ["-C", db, "ingest", str(transcript)]).exit_code == 0
+    result = runner.invoke(app, ["-C", db, "suggest", *OPTIONS])
+    assert result.exit_code == 0, result.stderr
+    said = "1 interviewer turn(s) left out (Intervieweuse; --include-interviewer to keep them)"
+    assert said in result.stderr

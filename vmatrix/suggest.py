@@ -98,6 +98,7 @@ class SuggestReport:
     matches: int = 0
     negated: int = 0
     interviewer_segments: int = 0  # segments with matches left out as the interviewer's
+    interviewers: list[str] = field(default_factory=list)  # the speakers taken for interviewers
     lexicon: str = ""
 
     @property
@@ -175,6 +176,8 @@ def suggest(
                 continue
             if segment.speaker in asking:
                 report.interviewer_segments += 1
+                if segment.speaker not in report.interviewers:
+                    report.interviewers.append(str(segment.speaker))
                 continue
             report.matches += len(matches)
             report.negated += sum(m.negated for m in matches)

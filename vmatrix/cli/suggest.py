@@ -98,7 +98,8 @@ def suggest(
         f"{len(report.documents)} document(s) ({report.words:,} words; {report.matches:,} matches, "
         f"{report.negated:,} in negated clauses{' and counted' if include_negated else ' and left out'}"
         + (
-            f", {report.interviewer_segments:,} interviewer turn(s) left out"
+            f", {report.interviewer_segments:,} interviewer turn(s) left out "
+            f"({'; '.join(report.interviewers)}; --include-interviewer to keep them)"
             if report.interviewer_segments
             else ""
         )
