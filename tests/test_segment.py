@@ -360,3 +360,18 @@ def test_answers_without_a_label_after_labelled_questions() -> None:
 def test_turns_of_several_speakers_are_not_split_at_line_ends() -> None:
     text = "Q : Et le site ?\nR : On l’a.\nDepuis 2019.\nQ : Bien."
     assert turns(text)[1] == ("R", "On l’a.\nDepuis 2019.")
+
+
+def test_speaker_alone_on_a_line_speech_on_the_next() -> None:
+    # A layout of transcription services and of Word files with the name in its own paragraph.
+    text = (
+        "Entretien 7\n\nIntervieweuse\nEt le site ?\n\n**Mme Roux**\nOn l’a depuis 2019.\nIl marche bien.\n\n"
+        "Intervieweuse\nEt ensuite ?\n\nMme Roux\nBien\nLe Site Internet\nc’est la vitrine."
+    )
+    assert turns(text) == [
+        (None, "Entretien 7"),
+        ("Intervieweuse", "Et le site ?"),
+        ("Mme Roux", "On l’a depuis 2019.\nIl marche bien."),
+        ("Intervieweuse", "Et ensuite ?"),
+        ("Mme Roux", "Bien\nLe Site Internet\nc’est la vitrine."),
+    ]

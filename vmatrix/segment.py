@@ -55,6 +55,11 @@ _HEADING_TIME_FIRST = re.compile(
 _LEADING_STAMP = re.compile(
     rf"{_SP}*[\[(]?(?P<ts>{_STAMP})(?:{_SP}*-->{_SP}*(?P<te>{_STAMP}))?[\])]?{_SP}*(?:[-–—:]{_SP}+)?"
 )
+# A speaker alone on a line, speech on the next ones ("Mme Roux", "**Intervieweuse**").
+_LABEL_ALONE = re.compile(
+    rf"^{_SP}*(?:\*\*|__)?(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_WSP}{_NAME_WORD}){{0,3}}{_TAG}?)"
+    rf"(?:\*\*|__)?{_SP}*$"
+)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-Þ]\.){1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -79,6 +84,9 @@ _NOT_SPEAKERS = {
         "ouais exactement absolument "
     ).split()
 }
+_DETERMINERS = set(
+    "le la les un une des du de ce cet cette ces mon ma mes notre nos votre vos leur leurs".split()
+)
 _SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|Locuteur)[ _]?\d+$")
 
 
@@ -178,13 +186,32 @@ def _heading(line: str) -> Label | None:
     return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
 
 
+def _label_alone(line: str) -> Label | None:
+    """A line that is only a role (``Intervieweuse``), a speaker id, a full name
+    (``Mme Roux``, ``Sophie Roux``), initials or a bracketed name: one word such as
+    "Bien" or "Conclusion" alone on a line is not taken for a speaker."""
+    alone = _LABEL_ALONE.match(line)
+    if alone is None:
+        return None
+    speaker = alone["label"].strip()
+    if fold(speaker).rstrip(".") in _NOT_SPEAKERS or not _LETTER.search(speaker):
+        return None
+    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    initials = bool(_INITIALS.match(speaker))
+    if speaker.endswith(".") and not initials:
+        return None
+    if not (known or initials or _name_like(speaker)) or fold(speaker.split()[0]) in _DETERMINERS:
+        return None  # "Le Site Internet" is a title
+    return Label(speaker, len(line), None, known)
+
+
 def match_label(line: str) -> Label | None:
     """The speaker label opening ``line``, if it looks like one."""
     if _HEADING.match(line) or _HEADING_TIME_FIRST.match(line):
         return _heading(line)
     found = _LABEL.match(line)
     if not found:
-        return None
+        return _label_alone(line)
     raw = found["who"].strip()
     speaker = raw.strip("*_ ").strip()
     key = fold(speaker)
