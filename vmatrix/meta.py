@@ -183,9 +183,11 @@ def _slug(header: str) -> str:
 
 def _minutes(value: str, where: str) -> int:
     """Durations as people type them: ``45``, ``45 min``, ``1h30``, ``1:30``, ``90'``."""
-    text = value.strip().lower().replace(",", ".")
+    text = value.strip().lower().replace(",", ".").rstrip(".")
     if match := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:min|mn|minutes?|')?", text):
         return round(float(match[1]))
+    if match := re.fullmatch(r"(\d+):(\d{2}):(\d{2})", text):  # a spreadsheet's time: 01:05:00
+        return int(match[1]) * 60 + int(match[2]) + round(int(match[3]) / 60)
     if match := re.fullmatch(r"(\d+)\s*(?:h|:)\s*(\d{1,2})?\s*(?:min|mn)?", text):
         return int(match[1]) * 60 + int(match[2] or 0)
     raise InputFileError(f"{where}: duration {value!r} is not a number of minutes (write 45, 45 min or 1h30)")
