@@ -307,3 +307,22 @@ def test_speakers_named_last_name_first_stay_apart_in_docs(tmp_path: Path) -> No
     assert run(db, "ingest", str(path)).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(run(db, "docs", "--format", "csv").stdout)))
     assert rows[0]["speakers"] == "Martin, Camille; Roux, Sophie"
+
+
+def test_docs_of_one_document_shows_how_it_was_cut(tmp_path: Path, folder: Path) -> None:
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(folder)).exit_code == 0
+    result = run(db, "docs", "Entretien 1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert listed["document"] == "entretien-01"
+    said = [(s["speaker"], s["interviewer"], s["text"]) for s in listed["segments"]]
+    assert said[:2] == [
+        ("Q", True, "Qu’est-ce que le site vous apporte\u00a0?"),
+        ("R", False, "On gagne du temps, les clients commandent à distance."),
+    ]
+    timed = json.loads(run(db, "docs", "entretien-04", "--format", "json").stdout)["segments"]
+    assert (timed[0]["t_start"], timed[0]["t_end"]) == (1.0, 4.2)
+    result = run(db, "docs", "entretien-1O")
+    assert result.exit_code == 1
+    assert "no document 'entretien-1O'" in result.stderr and "did you mean entretien-01" in result.stderr
