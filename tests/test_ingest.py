@@ -326,3 +326,12 @@ def test_docs_of_one_document_shows_how_it_was_cut(tmp_path: Path, folder: Path)
     result = run(db, "docs", "entretien-1O")
     assert result.exit_code == 1
     assert "no document 'entretien-1O'" in result.stderr and "did you mean entretien-01" in result.stderr
+
+
+def test_skip_bad_with_only_bad_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "vide.txt").write_bytes(b"")
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(tmp_path / "vide.txt"), "--skip-bad")
+    assert result.exit_code == 1
+    assert "none of the files can be ingested" in result.stderr and "vide.txt: is empty" in result.stderr
+    assert not db.exists() and result.stdout == ""

@@ -151,6 +151,12 @@ def plan(
                     f"{metadata.path}, row {row.row}: {row.file or row.id!r} matches no file ingested"
                 )
     if problems:
+        if skip_bad and not planned:
+            raise BadInputFiles(
+                f"none of the files can be ingested ({len(problems)} problem"
+                f"{'s' if len(problems) > 1 else ''}); nothing was written",
+                details=problems,
+            )
         if not skip_bad:
             raise BadInputFiles(
                 f"{len(problems)} input problem{'s' if len(problems) > 1 else ''}; "
