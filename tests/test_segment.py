@@ -375,3 +375,23 @@ def test_speaker_alone_on_a_line_speech_on_the_next() -> None:
         ("Intervieweuse", "Et ensuite ?"),
         ("Mme Roux", "Bien\nLe Site Internet\nc’est la vitrine."),
     ]
+
+
+def test_a_time_line_before_a_speaker_line_opens_the_turn() -> None:
+    # Teams' Word transcripts: the cue's timing, the speaker, then the speech.
+    text = (
+        "0:0:3.200 --> 0:0:5.0\nMartin, Camille\nEt le site ?\n\n"
+        "0:0:6.0 --> 0:0:9.500\nRoux, Sophie\nOn l’a depuis 2019.\n\n"
+        "00:01:10\nMartin, Camille\nBien."
+    )
+    segments = segment_text(text)
+    assert [(s.speaker, text[s.start : s.end], s.t_start) for s in segments] == [
+        ("Martin, Camille", "Et le site ?", 3.2),
+        ("Roux, Sophie", "On l’a depuis 2019.", 6.0),
+        ("Martin, Camille", "Bien.", 70.0),
+    ]
+
+
+def test_a_greeting_alone_on_a_line_is_not_a_speaker() -> None:
+    text = "Q : Vous êtes là ?\nR : Oui.\nBonjour Madame\nJe vous attendais.\nQ : Bien."
+    assert [s for s, _ in turns(text)] == ["Q", "R", "Q"]

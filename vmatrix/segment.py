@@ -57,8 +57,14 @@ _LEADING_STAMP = re.compile(
 )
 # A speaker alone on a line, speech on the next ones ("Mme Roux", "**Intervieweuse**").
 _LABEL_ALONE = re.compile(
-    rf"^{_SP}*(?:\*\*|__)?(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_WSP}{_NAME_WORD}){{0,3}}{_TAG}?)"
+    rf"^{_SP}*(?:\*\*|__)?(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:,?{_WSP}{_NAME_WORD}){{0,3}}{_TAG}?)"
     rf"(?:\*\*|__)?{_SP}*$"
+)
+# A line holding only a time (or a cue's timing), the speaker on the next line.
+# Teams writes 0:0:3.2 --> 0:0:5.0.
+_TEAMS_STAMP = r"\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?"
+_STAMP_LINE = re.compile(
+    rf"^{_SP}*[\[(]?(?P<ts>{_STAMP}|{_TEAMS_STAMP})(?:{_SP}*-->{_SP}*(?:{_STAMP}|{_TEAMS_STAMP}))?[\])]?{_SP}*$"
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-Þ]\.){1,3}$")
@@ -81,6 +87,7 @@ _NOT_SPEAKERS = {
         "objectif avantage avantages inconvénient inconvénients problème solution "
         "aujourd'hui avant après ensuite enfin total bilan conseil oui non merci "
         "premièrement deuxièmement résumé nb ps rq source date lieu durée d'accord ok "
+        "bonjour bonsoir salut "
         "ouais exactement absolument "
     ).split()
 }
@@ -200,8 +207,9 @@ def _label_alone(line: str) -> Label | None:
     initials = bool(_INITIALS.match(speaker))
     if speaker.endswith(".") and not initials:
         return None
-    if not (known or initials or _name_like(speaker)) or fold(speaker.split()[0]) in _DETERMINERS:
-        return None  # "Le Site Internet" is a title
+    first = fold(speaker.split()[0]).rstrip(",")
+    if not (known or initials or _name_like(speaker)) or first in _DETERMINERS or first in _NOT_SPEAKERS:
+        return None  # "Le Site Internet" is a title, "Bonjour Madame" a greeting
     return Label(speaker, len(line), None, known)
 
 
@@ -262,7 +270,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 def _speaker_turns(text: str) -> list[Segment] | None:
     lines = _lines(text)
-    candidates = [(offset, match_label(line)) for offset, line in lines]
+    candidates = _with_time_lines(lines, [(offset, match_label(line)) for offset, line in lines])
     counts = Counter(label.speaker for _, label in candidates if label)
     accepted = {
         name
@@ -325,6 +333,26 @@ def _unlabelled_answers(text: str, segments: list[Segment]) -> list[Segment]:
         out.append(Segment(0, *answered, None, None, segment.t_end))
     for index, segment in enumerate(out):
         segment.index = index
+    return out
+
+
+def _with_time_lines(
+    lines: list[tuple[int, str]], candidates: list[tuple[int, Label | None]]
+) -> list[tuple[int, Label | None]]:
+    """A time alone on the line before a speaker alone on a line ("0:0:3.2 --> 0:0:5.0",
+    then "Martin, Camille", then the speech) belongs to the speaker's turn."""
+    out = list(candidates)
+    for i in range(len(lines) - 1):
+        stamp = _STAMP_LINE.match(lines[i][1])
+        following = out[i + 1][1]
+        if stamp is None or out[i][1] is not None or following is None:
+            continue
+        if following.content_start < len(lines[i + 1][1]):
+            continue  # "Q : speech" after a time line keeps its own turn
+        start = len(lines[i][1]) + 1 + following.content_start
+        timestamp = following.timestamp if following.timestamp is not None else _stamp_seconds(stamp["ts"])
+        out[i] = (lines[i][0], Label(following.speaker, start, timestamp, following.known))
+        out[i + 1] = (lines[i + 1][0], None)
     return out
 
 
