@@ -67,6 +67,10 @@ def test_default_labels() -> None:
     assert default_label("entretien-10", None) == "Entretien 10"
     assert default_label("dupont", "4") == "Entretien 4"
     assert default_label("dupont", None) == "dupont"
+    assert default_label("Entretien-3-Dupont", None) == "Entretien 3"
+    assert default_label("E03_transcription", None) == "Entretien 3"
+    assert default_label("2024-03-14-entretien", None) == "2024-03-14-entretien"
+    assert default_label("entretien-2024-dupont", None) == "entretien-2024-dupont"
 
 
 def test_durations_typed_as_spreadsheet_times(tmp_path: Path) -> None:

@@ -194,11 +194,16 @@ def _minutes(value: str, where: str) -> int:
 
 
 def default_label(doc_id: str, number: str | None) -> str:
-    """``Entretien 10`` from the number, or from the digits ending the id."""
+    """``Entretien 10`` from the number, or from the digits ending the id, or from the
+    one number in it (``E03_transcription``, ``Entretien-3-Dupont``: the name of the
+    person would otherwise land in the paper's citations)."""
     if number:
         return f"Entretien {number}"
     if match := re.search(r"(\d+)$", doc_id):
         return f"Entretien {int(match[1])}"
+    numbers = re.findall(r"\d+", doc_id)
+    if len(numbers) == 1 and len(numbers[0]) <= 3:
+        return f"Entretien {int(numbers[0])}"
     return doc_id
 
 
