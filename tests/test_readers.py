@@ -332,3 +332,11 @@ def test_word_plain_text_line_and_page_breaks_are_line_ends(tmp_path: Path) -> N
     text = read_source(path).text
     assert text.startswith("Q : Et le site ?\nR : Oui.\nDepuis 2008.\nQ : Et le site ?")
     assert "\x0b" not in text and "\x0c" not in text
+
+
+def test_utf8_file_with_one_pasted_cp1252_character_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    said = "Q : Qu’est-ce que ça a changé ?\nR : Déjà, on gagne du temps.\n" * 10
+    path.write_bytes(said.encode("utf-8") + b"R : l\x92\xe9quipe est ravie.\n")
+    with pytest.raises(InputFileError, match=r"is UTF-8 except at line 21, after 'R : l'"):
+        read_source(path)

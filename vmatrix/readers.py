@@ -138,11 +138,33 @@ def _decode_legacy(data: bytes, where: str) -> tuple[str, str]:
 
     best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
     if best is None:
+        bad = _first_bad_byte(data)
+        if bad:
+            raise InputFileError(
+                f"{where}: is UTF-8 except {bad} (a character pasted from another file?); "
+                "retype it there and save the file as UTF-8"
+            )
         raise InputFileError(
             f"{where}: cannot tell its encoding (not UTF-8, not cp1252); save it as UTF-8 or pass --encoding"
         )
     name = codecs.lookup(best.encoding).name
     return _check_text(data.decode(name), where), name
+
+
+def _first_bad_byte(data: bytes) -> str:
+    """Where a file that is UTF-8 but for a few characters (a quote pasted from another
+    file) stops being UTF-8: the line and the text around it, to retype it there."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+        replaced = data.decode("utf-8", errors="replace").count("\ufffd")
+        if replaced > max(5, len(data) // 500):
+            return ""  # not UTF-8 at all
+        line = data.count(b"\n", 0, bad) + 1
+        before = data[max(0, bad - 30) : bad].decode("utf-8", errors="replace").split("\n")[-1]
+        return f"at line {line}, after {before.lstrip()!r}"
+    return ""
 
 
 def _check_text(text: str, where: str) -> str:
