@@ -237,9 +237,15 @@ def test_docx_table_with_a_time_column(tmp_path: Path) -> None:
     path = write_docx(
         tmp_path / "e.docx",
         [],
-        table=[["00:01:10", "Q", "Et l’ERP ?"], ["00:01:15", "R", "Pas encore."], ["Note", "a", "b"]],
+        table=[
+            ["Temps", "Locuteur", "Propos"],
+            ["00:01:10", "Q", "Et l’ERP ?"],
+            ["00:01:15", "R", "Pas encore."],
+            ["Note", "a", "b"],
+        ],
     )
     assert read_source(path).text.splitlines() == [
+        "Temps | Locuteur | Propos",
         "00:01:10 Q : Et l’ERP ?",
         "00:01:15 R : Pas encore.",
         "Note\ta\tb",

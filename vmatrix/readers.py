@@ -378,6 +378,19 @@ def _bold_label(text: str, pieces: list[tuple[str, bool]]) -> str | None:
     return f"{text[:lead]}{name} : {rest}"
 
 
+_TABLE_HEADERS = set(
+    "locuteur locutrice intervenant intervenante speaker nom qui personne propos texte "
+    "transcription verbatim discours paroles contenu text temps time horodatage minutage "
+    "timecode heure debut".split()
+)
+
+
+def _fold_header(cell: str) -> str:
+    from vmatrix.textnorm import fold
+
+    return fold(cell).strip(" :.")
+
+
 _CELL_STAMP = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?$")
 
 
@@ -385,8 +398,11 @@ def _table_lines(rows: list[list[str]]) -> list[str]:
     """Transcripts laid out as a table (speaker | speech, or time | speaker | speech)
     become ``speaker : speech`` lines, with the time first when there is one."""
     lines = []
-    for cells in rows:
+    for n, cells in enumerate(rows):
         unique = [c.strip() for i, c in enumerate(cells) if c.strip() and c not in cells[:i]]
+        if n == 0 and unique and all(_fold_header(c) in _TABLE_HEADERS for c in unique):
+            lines.append(" | ".join(unique))  # a header row ("Locuteur | Propos") is no turn
+            continue
         stamp = ""
         if len(unique) == 3 and _CELL_STAMP.match(unique[0]):
             stamp, unique = unique[0] + " ", unique[1:]
