@@ -1,10 +1,12 @@
 """Cut a transcript into segments: speaker turns when there are speakers, else paragraphs.
 
-A speaker label opens a line: ``Q :``, ``R :``, ``Intervieweur :``,
-``Marie Dupont :``, ``SPEAKER_01:``, ``[00:01:02] Q :``, ``**Expert** :``,
-``Q (00:12:30) :``. Labels that are not well-known interview roles must recur in the
-document, so a sentence such as ``Exemple : on a...`` is not taken for a speaker.
-A segment's offsets exclude the label: ``text[start:end]`` is what was said.
+A speaker label opens a line: ``Q :``, ``R :``, ``Q`` and a tab, ``Intervieweur :``,
+``Intervieweur (I) :``, ``Interviewé(e) :``, ``Marie Dupont :``, ``SPEAKER_01:``,
+``[00:01:02] Q :``, ``12'45'' R :``, ``**Expert** :``, ``Q (00:12:30) :``; or a line
+holds only the speaker, with or without a time, and the speech follows on the next
+lines. Labels that are not well-known interview roles must recur in the document, so a
+sentence such as ``Exemple : on a...`` is not taken for a speaker. A segment's offsets
+exclude the label: ``text[start:end]`` is what was said.
 """
 
 from __future__ import annotations
