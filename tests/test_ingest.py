@@ -335,3 +335,16 @@ def test_skip_bad_with_only_bad_files_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "none of the files can be ingested" in result.stderr and "vide.txt: is empty" in result.stderr
     assert not db.exists() and result.stdout == ""
+
+
+def test_file_names_with_accents_as_macos_writes_them(tmp_path: Path) -> None:
+    # macOS stores "é" as e + combining accent; the metadata sheet, typed, has "é".
+    path = tmp_path / "entretien-he\u0301le\u0300ne.txt"
+    path.write_text("Q : Et le site ?\nR : On l’a.\n", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("fichier;numéro\nentretien-hélène.txt;12\n", encoding="utf-8")
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        report = ingest(corpus, [path], meta=meta)
+        assert report.warnings == []
+        assert corpus.document_ids() == ["entretien-hélène"]
+        assert corpus.document("entretien-hélène").label == "Entretien 12"  # type: ignore[union-attr]

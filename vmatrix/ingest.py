@@ -9,6 +9,7 @@ document as soon as it is parsed, all inside one transaction.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +110,7 @@ def _unread_documents(paths: list[Path]) -> list[str]:
 
 def document_id(path: Path) -> str:
     """``entretien-10.txt`` → ``entretien-10``; spaces and odd characters become ``-``."""
-    return _ID.sub("-", path.stem).strip("-") or "document"
+    return _ID.sub("-", unicodedata.normalize("NFC", path.stem)).strip("-") or "document"
 
 
 def plan(

@@ -11,6 +11,7 @@ one, which ``vmatrix quote`` prints after each verbatim.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,24 +108,29 @@ class Metadata:
         and before a bare file name: two transcripts of one name in two folders can
         each have their row.
         """
-        name, stem = path.name.casefold(), path.stem.casefold()
-        folders = [part.casefold() for part in path.resolve().parts[:-1]]
+        name, stem = _name_key(path.name), _name_key(path.stem)
+        folders = [_name_key(part) for part in path.resolve().parts[:-1]]
         by_name = []
         for row in self.rows:
             if row.file is not None:
                 given = Path(row.file.replace("\\", "/"))
-                if given.name.casefold() not in (name, stem):
+                if _name_key(given.name) not in (name, stem):
                     continue
-                within = [part.casefold() for part in given.parts[:-1] if part not in (".", "")]
+                within = [_name_key(part) for part in given.parts[:-1] if part not in (".", "")]
                 if within and folders[len(folders) - len(within) :] == within:
                     return row
                 by_name.append(row)
         if by_name:
             return by_name[0]
         for row in self.rows:
-            if row.file is None and row.id is not None and row.id.casefold() == stem:
+            if row.file is None and row.id is not None and _name_key(row.id) == stem:
                 return row
         return None
+
+
+def _name_key(name: str) -> str:
+    """File names compared as typed: macOS spells "é" in two characters, a sheet in one."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def read_metadata(path: Path, *, encoding: str | None = None) -> Metadata:
