@@ -103,7 +103,10 @@ def _unread_documents(paths: list[Path]) -> list[str]:
         for path in paths
         if path.is_dir()
         for p in path.rglob("*")
-        if p.suffix.lower() in RESAVE and p.is_file() and not p.name.startswith((".", "~$"))
+        if p.suffix.lower() in RESAVE
+        and p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
     )
     return [f"{p}: not read{RESAVE[p.suffix.lower()]}" for p in found]
 
