@@ -348,3 +348,10 @@ def test_file_names_with_accents_as_macos_writes_them(tmp_path: Path) -> None:
         assert report.warnings == []
         assert corpus.document_ids() == ["entretien-hélène"]
         assert corpus.document("entretien-hélène").label == "Entretien 12"  # type: ignore[union-attr]
+
+
+def test_documents_cited_alike_are_reported(tmp_path: Path, folder: Path) -> None:
+    shutil.copy(folder / "entretien-01.txt", folder / "E01-dupont.txt")
+    result = run(tmp_path / "c.db", "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "documents E01-dupont, entretien-01 are all cited as 'Entretien 1'" in result.stderr

@@ -223,7 +223,24 @@ def ingest(
                 to_parse.append(item)
         if to_parse:
             _parse_and_store(corpus, to_parse, existing, report, n_process, progress)
+    report.warnings.extend(_shared_labels(corpus, {item.doc_id for item in planned}))
     return report
+
+
+def _shared_labels(corpus: Corpus, ingested: set[str]) -> list[str]:
+    """Documents cited alike ("Entretien 5" for entretien-5.txt and E05-dupont.docx):
+    a quote's source would be ambiguous."""
+    by_label: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for doc in corpus.documents():
+        by_label.setdefault(doc.label.casefold(), []).append(doc.id)
+        labels.setdefault(doc.label.casefold(), doc.label)
+    return [
+        f"documents {', '.join(ids)} are all cited as {labels[key]!r}; "
+        "give each its number or label in --meta"
+        for key, ids in by_label.items()
+        if len(ids) > 1 and ingested & set(ids)
+    ]
 
 
 def _same_reading(corpus: Corpus, item: _Planned) -> bool:
