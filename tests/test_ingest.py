@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -185,7 +188,7 @@ def test_duplicate_ids_are_refused(tmp_path: Path, folder: Path) -> None:
     shutil.copy(folder / "entretien-01.txt", folder / "sub" / "entretien-01.md")
     with Corpus(tmp_path / "c.db", create=True) as corpus, pytest.raises(BadInputFiles) as info:
         ingest(corpus, [folder])
-    assert any("entretien-01" in line and "also the id" in line for line in info.value.details)
+    assert any("entretien-01" in line and "has the document id" in line for line in info.value.details)
 
 
 def test_skip_bad_ingests_the_rest(tmp_path: Path, folder: Path) -> None:
@@ -249,3 +252,106 @@ def test_corpus_from_environment(tmp_path: Path, folder: Path) -> None:
     db = tmp_path / "env.db"
     result = runner.invoke(app, ["ingest", str(folder / "entretien-01.txt")], env={"VMATRIX_CORPUS": str(db)})
     assert result.exit_code == 0 and db.exists()
+
+
+def test_word_97_files_in_a_folder_are_reported_not_passed_over(tmp_path: Path, folder: Path) -> None:
+    (folder / "entretien-09.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (folder / "~$tretien-09.doc").write_bytes(b"lock")
+    result = run(tmp_path / "c.db", "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "entretien-09.doc: not read (open it in Word and save it as .docx)" in result.stderr
+    assert "~$" not in result.stderr
+
+
+def test_same_file_name_in_two_folders_told_apart_by_the_metadata(tmp_path: Path, folder: Path) -> None:
+    for name in ("vague 1", "vague 2"):
+        (folder / name).mkdir()
+        shutil.copy(folder / "entretien-01.txt", folder / name / "dirigeant.txt")
+    (folder / "vague 2" / "dirigeant.txt").write_text("Q : Autre ?\nR : Autre entretien.\n", encoding="utf-8")
+    with Corpus(tmp_path / "c.db", create=True) as corpus, pytest.raises(BadInputFiles) as info:
+        ingest(corpus, [folder / "vague 1", folder / "vague 2"])
+    assert "like " in info.value.details[0] and "vague 2" in info.value.details[0]
+    meta = tmp_path / "meta.csv"
+    meta.write_text("fichier;id\nvague 1/dirigeant.txt;v1-dirigeant\nvague 2\\dirigeant.txt;v2-dirigeant\n")
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        ingest(corpus, [folder / "vague 1", folder / "vague 2"], meta=meta)
+        assert corpus.document_ids() == ["v1-dirigeant", "v2-dirigeant"]
+        assert "Autre entretien" in corpus.text("v2-dirigeant")
+
+
+def test_unchanged_file_read_differently_now_is_updated(tmp_path: Path, folder: Path) -> None:
+    # A file read before a reading fix (here: its turns stored without speakers) is read
+    # again, though its bytes did not change; its codes are re-anchored as for any update.
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(folder / "entretien-01.txt")).exit_code == 0
+    with Corpus(db) as corpus, corpus.transaction():
+        rows = corpus.segments("entretien-01")
+        corpus.put_segments("entretien-01", [replace(row, speaker=None) for row in rows])
+    result = run(db, "ingest", str(folder / "entretien-01.txt"))
+    assert result.exit_code == 0, result.output
+    assert "1 updated" in result.stderr
+    with Corpus(db) as corpus:
+        assert {s.speaker for s in corpus.segments("entretien-01")} == {"Q", "R"}
+    assert "0 updated, 1 unchanged" in run(db, "ingest", str(folder / "entretien-01.txt")).stderr
+
+
+def test_speakers_named_last_name_first_stay_apart_in_docs(tmp_path: Path) -> None:
+    # Teams writes "Martin, Camille": speakers are listed with "; " between them.
+    path = tmp_path / "teams.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Martin, Camille>Et le site ?</v>\n\n"
+        "00:00:03.500 --> 00:00:06.000\n<v Roux, Sophie>On l’a depuis 2019.</v>\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(path)).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(run(db, "docs", "--format", "csv").stdout)))
+    assert rows[0]["speakers"] == "Martin, Camille; Roux, Sophie"
+
+
+def test_docs_of_one_document_shows_how_it_was_cut(tmp_path: Path, folder: Path) -> None:
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(folder)).exit_code == 0
+    result = run(db, "docs", "Entretien 1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert listed["document"] == "entretien-01"
+    said = [(s["speaker"], s["interviewer"], s["text"]) for s in listed["segments"]]
+    assert said[:2] == [
+        ("Q", True, "Qu’est-ce que le site vous apporte\u00a0?"),
+        ("R", False, "On gagne du temps, les clients commandent à distance."),
+    ]
+    timed = json.loads(run(db, "docs", "entretien-04", "--format", "json").stdout)["segments"]
+    assert (timed[0]["t_start"], timed[0]["t_end"]) == (1.0, 4.2)
+    result = run(db, "docs", "entretien-1O")
+    assert result.exit_code == 1
+    assert "no document 'entretien-1O'" in result.stderr and "did you mean entretien-01" in result.stderr
+
+
+def test_skip_bad_with_only_bad_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "vide.txt").write_bytes(b"")
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(tmp_path / "vide.txt"), "--skip-bad")
+    assert result.exit_code == 1
+    assert "none of the files can be ingested" in result.stderr and "vide.txt: is empty" in result.stderr
+    assert not db.exists() and result.stdout == ""
+
+
+def test_file_names_with_accents_as_macos_writes_them(tmp_path: Path) -> None:
+    # macOS stores "é" as e + combining accent; the metadata sheet, typed, has "é".
+    path = tmp_path / "entretien-he\u0301le\u0300ne.txt"
+    path.write_text("Q : Et le site ?\nR : On l’a.\n", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("fichier;numéro\nentretien-hélène.txt;12\n", encoding="utf-8")
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        report = ingest(corpus, [path], meta=meta)
+        assert report.warnings == []
+        assert corpus.document_ids() == ["entretien-hélène"]
+        assert corpus.document("entretien-hélène").label == "Entretien 12"  # type: ignore[union-attr]
+
+
+def test_documents_cited_alike_are_reported(tmp_path: Path, folder: Path) -> None:
+    shutil.copy(folder / "entretien-01.txt", folder / "E01-dupont.txt")
+    result = run(tmp_path / "c.db", "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "documents E01-dupont, entretien-01 are all cited as 'Entretien 1'" in result.stderr

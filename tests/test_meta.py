@@ -67,3 +67,23 @@ def test_default_labels() -> None:
     assert default_label("entretien-10", None) == "Entretien 10"
     assert default_label("dupont", "4") == "Entretien 4"
     assert default_label("dupont", None) == "dupont"
+    assert default_label("Entretien-3-Dupont", None) == "Entretien 3"
+    assert default_label("E03_transcription", None) == "Entretien 3"
+    assert default_label("2024-03-14-entretien", None) == "2024-03-14-entretien"
+    assert default_label("entretien-2024-dupont", None) == "entretien-2024-dupont"
+
+
+def test_durations_typed_as_spreadsheet_times(tmp_path: Path) -> None:
+    # Typing 1:05 in Excel stores a time, which comes back as 01:05:00.
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["fichier", "durée"])
+    sheet.append(["a.txt", datetime.time(1, 5)])
+    sheet.append(["b.txt", "65 min."])
+    book.save(tmp_path / "meta.xlsx")
+    meta = read_metadata(tmp_path / "meta.xlsx")
+    assert [row.attributes["duration"] for row in meta.rows] == ["65", "65"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,201 @@ def test_bom_constants_are_ordered_longest_first() -> None:
     # UTF-32 LE's BOM starts with UTF-16 LE's: it must be tried first.
     boms = [bom for bom, _ in readers._BOMS]
     assert boms.index(codecs.BOM_UTF32_LE) < boms.index(codecs.BOM_UTF16_LE)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _xml(fragment: str) -> object:
+    from docx.oxml import parse_xml
+
+    return parse_xml(fragment.replace(">", f" {_W}>", 1))
+
+
+def test_docx_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
+    # Word shows the text with insertions and without deletions: so must vmatrix.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Q : Vous êtes combien ?")
+    said = document.add_paragraph("R : On est une boulangerie")
+    inserted = '<w:r><w:t xml:space="preserve">, trois boutiques</w:t></w:r>'
+    said._p.append(_xml(f'<w:ins w:id="1" w:author="A">{inserted}</w:ins>'))
+    said._p.append(
+        _xml('<w:del w:id="2" w:author="A"><w:r><w:delText> et un camion</w:delText></w:r></w:del>')
+    )
+    said.add_run(".")
+    document.save(str(tmp_path / "e.docx"))
+    assert (
+        read_source(tmp_path / "e.docx").text.splitlines()[1]
+        == "R : On est une boulangerie, trois boutiques."
+    )
+
+
+def test_docx_content_controls_and_fields_keep_their_text(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    cover = (
+        "<w:sdt><w:sdtContent><w:p><w:r><w:t>Mémoire — Entretien 3</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    document.element.body.insert(0, _xml(cover))
+    asked = document.add_paragraph("Q : ")
+    asked._p.append(_xml("<w:sdt><w:sdtContent><w:r><w:t>Et Instagram ?</w:t></w:r></w:sdtContent></w:sdt>"))
+    said = document.add_paragraph("R : Depuis le ")
+    said._p.append(_xml('<w:fldSimple w:instr="DATE"><w:r><w:t>14/03/2024</w:t></w:r></w:fldSimple>'))
+    said.add_run(".")
+    for part in (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+        "<w:r><w:instrText> PAGE </w:instrText></w:r>",
+    ):
+        said._p.append(_xml(part))
+    box = (
+        "<w:r><w:pict><w:txbxContent><w:p><w:r><w:t>ENCADRÉ</w:t></w:r></w:p></w:txbxContent></w:pict></w:r>"
+    )
+    said._p.append(_xml(box))
+    document.save(str(tmp_path / "e.docx"))
+    assert read_source(tmp_path / "e.docx").text.splitlines() == [
+        "Mémoire — Entretien 3",
+        "Q : Et Instagram ?",
+        "R : Depuis le 14/03/2024.",
+    ]
+
+
+def test_docx_bold_speaker_names_become_labels(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for name, said in [
+        ("Intervieweuse", "Et le site ?"),
+        ("Mme Roux", "On l’a depuis 2019."),
+        ("Et ensuite", "c’est une phrase en gras, pas un nom."),
+    ]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(name).bold = True
+        paragraph.add_run(" " + said)
+    labelled = document.add_paragraph()
+    labelled.add_run("Mme Roux").bold = True
+    labelled.add_run(" : Voilà.")
+    document.save(str(tmp_path / "e.docx"))
+    assert read_source(tmp_path / "e.docx").text.splitlines() == [
+        "Intervieweuse : Et le site ?",
+        "Mme Roux : On l’a depuis 2019.",
+        "Et ensuite c’est une phrase en gras, pas un nom.",
+        "Mme Roux : Voilà.",
+    ]
+
+
+def test_docx_table_with_a_time_column(tmp_path: Path) -> None:
+    path = write_docx(
+        tmp_path / "e.docx",
+        [],
+        table=[
+            ["Temps", "Locuteur", "Propos"],
+            ["00:01:10", "Q", "Et l’ERP ?"],
+            ["00:01:15", "R", "Pas encore."],
+            ["Note", "a", "b"],
+        ],
+    )
+    assert read_source(path).text.splitlines() == [
+        "Temps | Locuteur | Propos",
+        "00:01:10 Q : Et l’ERP ?",
+        "00:01:15 R : Pas encore.",
+        "Note\ta\tb",
+    ]
+
+
+def _odt_with(path: Path, body: str) -> Path:
+    import io
+    import zipfile
+
+    write_odt(path, ["PLACEHOLDER"])
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(b"<text:p>PLACEHOLDER</text:p>", body.encode())
+            archive.writestr(item, data)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_odt_leaves_out_deletions_notes_and_comments(tmp_path: Path) -> None:
+    # Before, the deleted text, the footnote and the comment's author and text were read
+    # into the speech ("de la CCI1Chambre de commerce. pour le site").
+    path = _odt_with(
+        tmp_path / "e.odt",
+        "<text:tracked-changes><text:changed-region text:id='c1'><text:deletion>"
+        "<text:p>Texte supprimé.</text:p></text:deletion></text:changed-region></text:tracked-changes>"
+        "<text:p>R : Une aide de la CCI<text:note text:id='n1' text:note-class='footnote'>"
+        "<text:note-citation>1</text:note-citation><text:note-body><text:p>Chambre de commerce.</text:p>"
+        "</text:note-body></text:note> pour le site.</text:p>"
+        "<text:p>R : Le logiciel<office:annotation><dc:creator>Anne</dc:creator>"
+        "<text:p>fonctionnelle</text:p></office:annotation> de caisse<text:s text:c='2'/>!</text:p>"
+        "<table:table><table:table-row><table:table-cell><text:p>Q</text:p></table:table-cell>"
+        "<table:table-cell><text:p>Et en tableau ?</text:p></table:table-cell>"
+        "</table:table-row></table:table>",
+    )
+    assert read_source(path).text.splitlines() == [
+        "R : Une aide de la CCI pour le site.",
+        "R : Le logiciel de caisse  !",
+        "Q : Et en tableau ?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("renamed.docx", readers._OLE + b"\x00" * 600, "old Word file (.doc) named .docx"),
+        ("renamed.txt", readers._OLE + b"\x00" * 600, "old Word file (.doc) named .txt"),
+        (
+            "locked.docx",
+            readers._OLE + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64,
+            "protected by a password",
+        ),
+        ("saved-as-rtf.txt", b"{\\rtf1\\ansi\\deff0 {\\fonttbl} Q : Bonjour}", "RTF file named .txt"),
+        ("export.txt", b"%PDF-1.7\n%\xe2\xe3", "PDF named .txt"),
+        ("archive.txt", b"PK\x03\x04\x14\x00\x00\x00", "zip archive"),
+    ],
+)
+def test_a_file_in_another_format_than_its_name_says(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=re.escape(reason)):
+        read_source(path)
+
+
+def test_odt_named_docx_and_docx_named_odt(tmp_path: Path) -> None:
+    import shutil
+
+    odt = write_odt(tmp_path / "a.odt", ["Q : Bonjour."])
+    shutil.copy(odt, tmp_path / "a.docx")
+    with pytest.raises(InputFileError, match=r"OpenDocument text named \.docx; rename it to \.odt"):
+        read_source(tmp_path / "a.docx")
+    docx_file = write_docx(tmp_path / "b.docx", ["Q : Bonjour."])
+    shutil.copy(docx_file, tmp_path / "b.odt")
+    with pytest.raises(InputFileError, match=r"Word document named \.odt; rename it to \.docx"):
+        read_source(tmp_path / "b.odt")
+
+
+def test_word_plain_text_line_and_page_breaks_are_line_ends(tmp_path: Path) -> None:
+    # Word's "Texte brut" writes Shift+Enter as \v and a page break as \f; a long
+    # transcript full of them was refused as binary.
+    path = tmp_path / "e.txt"
+    turn = "Q : Et le site ?\r\nR : Oui.\x0bDepuis 2008.\x0c"
+    path.write_bytes((turn * 20).encode("cp1252"))
+    text = read_source(path).text
+    assert text.startswith("Q : Et le site ?\nR : Oui.\nDepuis 2008.\nQ : Et le site ?")
+    assert "\x0b" not in text and "\x0c" not in text
+
+
+def test_utf8_file_with_one_pasted_cp1252_character_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    said = "Q : Qu’est-ce que ça a changé ?\nR : Déjà, on gagne du temps.\n" * 10
+    path.write_bytes(said.encode("utf-8") + b"R : l\x92\xe9quipe est ravie.\n")
+    with pytest.raises(InputFileError, match=r"is UTF-8 except at line 21, after 'R : l'"):
+        read_source(path)

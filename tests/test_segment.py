@@ -33,6 +33,14 @@ def turns(text: str) -> list[tuple[str | None, str]]:
         ("**Intervieweur :** Alors.", "Intervieweur", "Alors."),
         ("[Prénom] : C’est moi.", "[Prénom]", "C’est moi."),
         ("Q. Depuis quand ?", "Q", "Depuis quand ?"),
+        ("Q\tDepuis quand ?", "Q", "Depuis quand ?"),
+        ("Intervieweur (I) : Bonjour.", "Intervieweur (I)", "Bonjour."),
+        ("Interviewé(e) : Oui.", "Interviewé(e)", "Oui."),
+        ("Enq. : Alors ?", "Enq.", "Alors ?"),
+        ("— Q : Bonjour.", "Q", "Bonjour."),
+        ("R (rires) : Oui.", "R", "Oui."),
+        ("12'45'' R : Oui.", "R", "Oui."),
+        ("00:12:45\tR\tOui.", "R", "Oui."),
     ],
 )
 def test_speaker_labels(line: str, speaker: str, said: str) -> None:
@@ -51,6 +59,9 @@ def test_speaker_labels(line: str, speaker: str, said: str) -> None:
         "Alors. On commence.",
         "Merci - au revoir.",
         "Voilà : c’est tout.",
+        "00:12 : on reprend.",
+        "– Le site : c’est la vitrine.",
+        "Date\t14 mars 2024",
     ],
 )
 def test_sentences_with_colons_are_not_labels(line: str) -> None:
@@ -226,3 +237,161 @@ def test_no_interviewer_when_nobody_mostly_asks() -> None:
     turns = [("Marie Dupont", "On a un site."), ("Jean Martin", "Et un ERP."), ("Marie Dupont", "Voilà.")]
     assert interviewers(turns) == set()
     assert interviewers([(None, "Un paragraphe ?")]) == set()
+
+
+def test_a_tab_separates_speaker_and_speech() -> None:
+    text = "Q\tVous avez un site ?\nR\tOui, depuis 2019.\nQ\tEt l’ERP ?\nR\tPas encore."
+    assert turns(text) == [
+        ("Q", "Vous avez un site ?"),
+        ("R", "Oui, depuis 2019."),
+        ("Q", "Et l’ERP ?"),
+        ("R", "Pas encore."),
+    ]
+
+
+def test_times_without_speakers_are_timings_not_speakers() -> None:
+    # "00:00 - ..." was once read as a speaker "00"; the time is the paragraph's timing.
+    text = "00:00 - Bonjour, vous pouvez vous présenter ?\n01:17 - Je dirige une boulangerie."
+    segments = segment_text(text)
+    assert [(s.speaker, text[s.start : s.end], s.t_start, s.t_end) for s in segments] == [
+        (None, "Bonjour, vous pouvez vous présenter ?", 0.0, 77.0),
+        (None, "Je dirige une boulangerie.", 77.0, None),
+    ]
+
+
+def test_whisper_text_lines_keep_their_timings() -> None:
+    text = "[00:00.000 --> 00:04.000]  Bonjour à tous.\n[00:04.000 --> 00:07.500]  On commence."
+    segments = segment_text(text)
+    assert [(text[s.start : s.end], s.t_start, s.t_end) for s in segments] == [
+        ("Bonjour à tous.", 0.0, 4.0),
+        ("On commence.", 4.0, 7.5),
+    ]
+
+
+def test_a_time_alone_in_a_paragraph_is_left_as_text() -> None:
+    assert turns("Premier.\n12:45 on reprend.\nTroisième.") == [
+        (None, "Premier."),
+        (None, "12:45 on reprend."),
+        (None, "Troisième."),
+    ]
+
+
+def test_speaker_headings_with_the_time_first() -> None:
+    text = "00:00:03 Speaker 1\nBonjour.\n\n00:00:09 Speaker 2\nOui.\n\n00:00:12 Speaker 1\nBien."
+    assert [(s, said) for s, said in turns(text)] == [
+        ("Speaker 1", "Bonjour."),
+        ("Speaker 2", "Oui."),
+        ("Speaker 1", "Bien."),
+    ]
+
+
+def test_heading_with_a_tab_before_the_time_is_not_a_label() -> None:
+    text = "Camille Martin\t0:03\nBonjour.\n\nSophie Bernard\t0:09\nOui.\n\nCamille Martin\t0:12\nBien."
+    assert [s for s, _ in turns(text)] == ["Camille Martin", "Sophie Bernard", "Camille Martin"]
+    assert turns(text)[0][1] == "Bonjour."
+
+
+@pytest.mark.parametrize("label", ["Intervieweur (I)", "[Enquêteur]", "Enq.", "intervieweuse"])
+def test_interviewers_by_label_in_its_written_forms(label: str) -> None:
+    # The label decides, even when the interviewee is the one asking the question.
+    turns = [(label, "D'accord, je note."), ("Mme X.", "Vous voulez voir le site ?")]
+    assert interviewers(turns) == {label}
+
+
+def test_youtube_automatic_captions_are_read_once(tmp_path: Path) -> None:
+    # Each line comes twice (rolling captions), after a line holding one space.
+    path = tmp_path / "youtube.vtt"
+    path.write_text(
+        "WEBVTT\nKind: captions\nLanguage: fr\n\n"
+        "00:00:00.000 --> 00:00:02.990 align:start position:0%\n \n"
+        "bonjour<00:00:00.560><c> merci</c><00:00:00.880><c> beaucoup</c>\n\n"
+        "00:00:02.990 --> 00:00:03.000 align:start position:0%\nbonjour merci beaucoup\n \n\n"
+        "00:00:03.000 --> 00:00:05.990 align:start position:0%\nbonjour merci beaucoup\n"
+        "on<00:00:03.360><c> gagne</c><00:00:03.840><c> du</c><00:00:04.400><c> temps</c>\n",
+        encoding="utf-8",
+    )
+    source = read_source(path)
+    assert source.text == "bonjour merci beaucoup on gagne du temps\n"
+    assert source.turns is not None and source.turns[0].t_end == 5.99
+
+
+def test_a_lone_colon_in_a_cue_is_not_a_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "whisper.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nAngers : on a trois boutiques.\n\n"
+        "2\n00:00:03,100 --> 00:00:05,000\nEt un site.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path)
+    assert source.turns is not None
+    assert [(t.speaker, source.text[t.start : t.end]) for t in source.turns] == [
+        (None, "Angers : on a trois boutiques. Et un site.")
+    ]
+
+
+def test_a_markdown_heading_ends_the_turn_before_it() -> None:
+    text = "## Le site\n\n**Q** : Et le site ?\n\n**R** : On l’a.\n\n## Les réseaux\n\n**Q** : Et Instagram ?"
+    assert turns(text) == [
+        (None, "## Le site"),
+        ("Q", "Et le site ?"),
+        ("R", "On l’a."),
+        (None, "## Les réseaux"),
+        ("Q", "Et Instagram ?"),
+    ]
+
+
+def test_answers_without_a_label_after_labelled_questions() -> None:
+    # Only the questions are labelled: the answers were part of the interviewer's turns,
+    # and `suggest`, which leaves the interviewer out, suggested nothing at all.
+    text = (
+        "Q : Pouvez-vous présenter l’entreprise ?\nOn est une boulangerie.\nTrois boutiques.\n\n"
+        "Q : Et le site ?\n\nOn l’a depuis 2019.\n\nQ : Merci."
+    )
+    assert turns(text) == [
+        ("Q", "Pouvez-vous présenter l’entreprise ?"),
+        (None, "On est une boulangerie.\nTrois boutiques."),
+        ("Q", "Et le site ?"),
+        (None, "On l’a depuis 2019."),
+        ("Q", "Merci."),
+    ]
+    assert [s.index for s in segment_text(text)] == [0, 1, 2, 3, 4]
+
+
+def test_turns_of_several_speakers_are_not_split_at_line_ends() -> None:
+    text = "Q : Et le site ?\nR : On l’a.\nDepuis 2019.\nQ : Bien."
+    assert turns(text)[1] == ("R", "On l’a.\nDepuis 2019.")
+
+
+def test_speaker_alone_on_a_line_speech_on_the_next() -> None:
+    # A layout of transcription services and of Word files with the name in its own paragraph.
+    text = (
+        "Entretien 7\n\nIntervieweuse\nEt le site ?\n\n**Mme Roux**\nOn l’a depuis 2019.\nIl marche bien.\n\n"
+        "Intervieweuse\nEt ensuite ?\n\nMme Roux\nBien\nLe Site Internet\nc’est la vitrine."
+    )
+    assert turns(text) == [
+        (None, "Entretien 7"),
+        ("Intervieweuse", "Et le site ?"),
+        ("Mme Roux", "On l’a depuis 2019.\nIl marche bien."),
+        ("Intervieweuse", "Et ensuite ?"),
+        ("Mme Roux", "Bien\nLe Site Internet\nc’est la vitrine."),
+    ]
+
+
+def test_a_time_line_before_a_speaker_line_opens_the_turn() -> None:
+    # Teams' Word transcripts: the cue's timing, the speaker, then the speech.
+    text = (
+        "0:0:3.200 --> 0:0:5.0\nMartin, Camille\nEt le site ?\n\n"
+        "0:0:6.0 --> 0:0:9.500\nRoux, Sophie\nOn l’a depuis 2019.\n\n"
+        "00:01:10\nMartin, Camille\nBien."
+    )
+    segments = segment_text(text)
+    assert [(s.speaker, text[s.start : s.end], s.t_start) for s in segments] == [
+        ("Martin, Camille", "Et le site ?", 3.2),
+        ("Roux, Sophie", "On l’a depuis 2019.", 6.0),
+        ("Martin, Camille", "Bien.", 70.0),
+    ]
+
+
+def test_a_greeting_alone_on_a_line_is_not_a_speaker() -> None:
+    text = "Q : Vous êtes là ?\nR : Oui.\nBonjour Madame\nJe vous attendais.\nQ : Bien."
+    assert [s for s, _ in turns(text)] == ["Q", "R", "Q"]

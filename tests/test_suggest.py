@@ -260,3 +260,30 @@ def test_draft_sheet_validates_and_evaluates(suggest_corpus: Path, tmp_path: Pat
     evaluation = json.loads(result.stdout)
     # The draft codes exactly what was suggested: every suggestion is right.
     assert evaluation["micro"]["precision"] == 1.0 and evaluation["micro"]["recall"] == 1.0
+
+
+@pytest.mark.slow
+def test_cli_finds_documents_as_the_other_commands_do(suggest_corpus: Path) -> None:
+    # The file name or another case worked in `validate` and `quote`, not in `suggest`.
+    for name in ("CASES", "cases.txt"):
+        result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--doc", name])
+        assert result.exit_code == 0, result.stderr
+        assert "of 1 document(s)" in result.stderr
+    result = runner.invoke(app, ["-C", str(suggest_corpus), "suggest", *OPTIONS, "--doc", "casse"])
+    assert result.exit_code == 1
+    assert "no document 'casse' (did you mean cases?)" in result.stderr
+
+
+@pytest.mark.slow
+def test_cli_names_the_speakers_left_out_as_interviewers(tmp_path: Path) -> None:
+    transcript = tmp_path / "e.txt"
+    transcript.write_text(
+        "Intervieweuse : Vous travaillez à distance ?\n\nMme Roux : Oui, on gagne du temps.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(app, ["-C", db, "ingest", str(transcript)]).exit_code == 0
+    result = runner.invoke(app, ["-C", db, "suggest", *OPTIONS])
+    assert result.exit_code == 0, result.stderr
+    said = "1 interviewer turn(s) left out (Intervieweuse; --include-interviewer to keep them)"
+    assert said in result.stderr

@@ -9,6 +9,7 @@ document as soon as it is parsed, all inside one transaction.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from vmatrix import anchor
 from vmatrix.errors import BadInputFiles, InputFileError, VmatrixError
 from vmatrix.meta import Metadata, default_label, read_metadata
-from vmatrix.readers import SUFFIXES, Source, read_source
+from vmatrix.readers import RESAVE, SUFFIXES, Source, read_source
 from vmatrix.segment import Segment, segment_text, segments_from_turns
 from vmatrix.store import Corpus, Document, SegmentRow, now
 from vmatrix.textnorm import count_words
@@ -94,9 +95,25 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return unique, problems
 
 
+def _unread_documents(paths: list[Path]) -> list[str]:
+    """Word 97, RTF, PDF and Pages files in the folders given: likely transcripts that a
+    folder search passes over, so the user hears of them."""
+    found = sorted(
+        p
+        for path in paths
+        if path.is_dir()
+        for p in path.rglob("*")
+        if p.suffix.lower() in RESAVE
+        and p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+    )
+    return [f"{p}: not read{RESAVE[p.suffix.lower()]}" for p in found]
+
+
 def document_id(path: Path) -> str:
     """``entretien-10.txt`` → ``entretien-10``; spaces and odd characters become ``-``."""
-    return _ID.sub("-", path.stem).strip("-") or "document"
+    return _ID.sub("-", unicodedata.normalize("NFC", path.stem)).strip("-") or "document"
 
 
 def plan(
@@ -110,6 +127,7 @@ def plan(
     report = IngestReport()
     metadata: Metadata | None = read_metadata(meta) if meta else None
     files, problems = collect_files(paths)
+    report.warnings.extend(_unread_documents(paths))
     planned: list[_Planned] = []
     for path in files:
         try:
@@ -121,11 +139,12 @@ def plan(
         by_id.setdefault(item.doc_id.casefold(), []).append(item)
     for items in by_id.values():
         if len(items) > 1:
-            names = ", ".join(str(i.source.path) for i in items)
             for item in items:
+                others = ", ".join(str(i.source.path) for i in items if i is not item)
                 problems.append(
-                    f"{item.source.path}: document id {item.doc_id!r} is also the id of "
-                    f"{names}; rename a file or give ids in --meta"
+                    f"{item.source.path}: has the document id {item.doc_id!r}, like {others}; "
+                    "rename one of them, or give each an id in --meta (an 'id' column, and the "
+                    "file with its folder in 'fichier': dossier/entretien.txt)"
                 )
             planned = [p for p in planned if p not in items]
     if metadata is not None:
@@ -136,11 +155,17 @@ def plan(
                     f"{metadata.path}, row {row.row}: {row.file or row.id!r} matches no file ingested"
                 )
     if problems:
+        if skip_bad and not planned:
+            raise BadInputFiles(
+                f"none of the files can be ingested ({len(problems)} problem"
+                f"{'s' if len(problems) > 1 else ''}); nothing was written",
+                details=problems,
+            )
         if not skip_bad:
             raise BadInputFiles(
                 f"{len(problems)} input problem{'s' if len(problems) > 1 else ''}; "
                 "nothing was written (fix them, or pass --skip-bad to ingest the rest)",
-                details=problems,
+                details=problems + [w for w in report.warnings if w not in problems],
             )
         report.skipped.extend(problems)
     if not planned and not problems:
@@ -188,7 +213,7 @@ def ingest(
     with corpus.transaction():
         for item in planned:
             old = existing.get(item.doc_id)
-            if old is not None and old.sha256 == item.source.sha256 and corpus.parse_blob(item.doc_id):
+            if old is not None and old.sha256 == item.source.sha256 and _same_reading(corpus, item):
                 outcome = _outcome(item, "unchanged")
                 if (old.label, old.number, old.attributes) != (item.label, item.number, item.attributes):
                     corpus.set_metadata(item.doc_id, item.label, item.number, item.attributes)
@@ -198,7 +223,33 @@ def ingest(
                 to_parse.append(item)
         if to_parse:
             _parse_and_store(corpus, to_parse, existing, report, n_process, progress)
+    report.warnings.extend(_shared_labels(corpus, {item.doc_id for item in planned}))
     return report
+
+
+def _shared_labels(corpus: Corpus, ingested: set[str]) -> list[str]:
+    """Documents cited alike ("Entretien 5" for entretien-5.txt and E05-dupont.docx):
+    a quote's source would be ambiguous."""
+    by_label: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for doc in corpus.documents():
+        by_label.setdefault(doc.label.casefold(), []).append(doc.id)
+        labels.setdefault(doc.label.casefold(), doc.label)
+    return [
+        f"documents {', '.join(ids)} are all cited as {labels[key]!r}; "
+        "give each its number or label in --meta"
+        for key, ids in by_label.items()
+        if len(ids) > 1 and ingested & set(ids)
+    ]
+
+
+def _same_reading(corpus: Corpus, item: _Planned) -> bool:
+    """Whether the corpus holds this file read as it reads now: the same text, turns
+    and speakers, parsed. An unchanged file read better by a newer vmatrix is updated."""
+    if not corpus.parse_blob(item.doc_id) or corpus.text(item.doc_id) != item.source.text:
+        return False
+    stored = [(s.start, s.end, s.speaker) for s in corpus.segments(item.doc_id)]
+    return stored == [(s.start, s.end, s.speaker) for s in item.segments]
 
 
 def _outcome(item: _Planned, status: str) -> Outcome:

@@ -11,6 +11,7 @@ one, which ``vmatrix quote`` prints after each verbatim.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,17 +102,35 @@ class Metadata:
     rows: list[MetaRow]
 
     def find(self, path: Path) -> MetaRow | None:
-        """The row for a transcript file: by file name, with or without extension, or by id."""
-        name, stem = path.name.casefold(), path.stem.casefold()
+        """The row for a transcript file: by file name, with or without extension, or by id.
+
+        A file given with its folder (``dossier A/entretien 1.txt``) matches only there,
+        and before a bare file name: two transcripts of one name in two folders can
+        each have their row.
+        """
+        name, stem = _name_key(path.name), _name_key(path.stem)
+        folders = [_name_key(part) for part in path.resolve().parts[:-1]]
+        by_name = []
         for row in self.rows:
             if row.file is not None:
-                given = Path(row.file.replace("\\", "/")).name.casefold()
-                if given in (name, stem):
+                given = Path(row.file.replace("\\", "/"))
+                if _name_key(given.name) not in (name, stem):
+                    continue
+                within = [_name_key(part) for part in given.parts[:-1] if part not in (".", "")]
+                if within and folders[len(folders) - len(within) :] == within:
                     return row
+                by_name.append(row)
+        if by_name:
+            return by_name[0]
         for row in self.rows:
-            if row.file is None and row.id is not None and row.id.casefold() == stem:
+            if row.file is None and row.id is not None and _name_key(row.id) == stem:
                 return row
         return None
+
+
+def _name_key(name: str) -> str:
+    """File names compared as typed: macOS spells "é" in two characters, a sheet in one."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def read_metadata(path: Path, *, encoding: str | None = None) -> Metadata:
@@ -170,20 +189,27 @@ def _slug(header: str) -> str:
 
 def _minutes(value: str, where: str) -> int:
     """Durations as people type them: ``45``, ``45 min``, ``1h30``, ``1:30``, ``90'``."""
-    text = value.strip().lower().replace(",", ".")
+    text = value.strip().lower().replace(",", ".").rstrip(".")
     if match := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:min|mn|minutes?|')?", text):
         return round(float(match[1]))
+    if match := re.fullmatch(r"(\d+):(\d{2}):(\d{2})", text):  # a spreadsheet's time: 01:05:00
+        return int(match[1]) * 60 + int(match[2]) + round(int(match[3]) / 60)
     if match := re.fullmatch(r"(\d+)\s*(?:h|:)\s*(\d{1,2})?\s*(?:min|mn)?", text):
         return int(match[1]) * 60 + int(match[2] or 0)
     raise InputFileError(f"{where}: duration {value!r} is not a number of minutes (write 45, 45 min or 1h30)")
 
 
 def default_label(doc_id: str, number: str | None) -> str:
-    """``Entretien 10`` from the number, or from the digits ending the id."""
+    """``Entretien 10`` from the number, or from the digits ending the id, or from the
+    one number in it (``E03_transcription``, ``Entretien-3-Dupont``: the name of the
+    person would otherwise land in the paper's citations)."""
     if number:
         return f"Entretien {number}"
     if match := re.search(r"(\d+)$", doc_id):
         return f"Entretien {int(match[1])}"
+    numbers = re.findall(r"\d+", doc_id)
+    if len(numbers) == 1 and len(numbers[0]) <= 3:
+        return f"Entretien {int(numbers[0])}"
     return doc_id
 
 

@@ -36,13 +36,13 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-_RESAVE = {
+RESAVE = {
     ".doc": " (open it in Word and save it as .docx)",
     ".rtf": " (save it as .docx or .txt)",
     ".pages": " (export it as .docx)",
     ".pdf": " (copy its text into a .txt file, or export it as .docx)",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # \v and \f are line ends
 
 
 @dataclass
@@ -138,11 +138,33 @@ def _decode_legacy(data: bytes, where: str) -> tuple[str, str]:
 
     best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
     if best is None:
+        bad = _first_bad_byte(data)
+        if bad:
+            raise InputFileError(
+                f"{where}: is UTF-8 except {bad} (a character pasted from another file?); "
+                "retype it there and save the file as UTF-8"
+            )
         raise InputFileError(
             f"{where}: cannot tell its encoding (not UTF-8, not cp1252); save it as UTF-8 or pass --encoding"
         )
     name = codecs.lookup(best.encoding).name
     return _check_text(data.decode(name), where), name
+
+
+def _first_bad_byte(data: bytes) -> str:
+    """Where a file that is UTF-8 but for a few characters (a quote pasted from another
+    file) stops being UTF-8: the line and the text around it, to retype it there."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+        replaced = data.decode("utf-8", errors="replace").count("\ufffd")
+        if replaced > max(5, len(data) // 500):
+            return ""  # not UTF-8 at all
+        line = data.count(b"\n", 0, bad) + 1
+        before = data[max(0, bad - 30) : bad].decode("utf-8", errors="replace").split("\n")[-1]
+        return f"at line {line}, after {before.lstrip()!r}"
+    return ""
 
 
 def _check_text(text: str, where: str) -> str:
@@ -159,7 +181,7 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     """Read one transcript file, whatever its format."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        advice = _RESAVE.get(suffix, "")
+        advice = RESAVE.get(suffix, "")
         raise InputFileError(
             f"{path}: unsupported file type {suffix or '(none)'}; vmatrix reads "
             f"{', '.join(sorted(SUFFIXES))}{advice}"
@@ -169,6 +191,7 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     if not data.strip():
         raise InputFileError(f"{path}: is empty")
     where = str(path)
+    _refuse_other_formats(data, suffix, where)
     turns = None
     used: str | None
     if suffix == ".docx":
@@ -191,6 +214,36 @@ def read_source(path: Path, *, encoding: str | None = None) -> Source:
     return Source(path, suffix[1:], used, text, digest, turns)
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, and password-protected .docx
+
+
+def _refuse_other_formats(data: bytes, suffix: str, where: str) -> None:
+    """A file whose content is another format than its name says, with what to do."""
+    if data.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputFileError(
+                f"{where}: is protected by a password; open it in Word, remove the password "
+                "(File > Info > Protect Document) and save it again"
+            )
+        raise InputFileError(
+            f"{where}: is an old Word file (.doc) named {suffix}; open it in Word or LibreOffice "
+            "and save it as .docx"
+        )
+    if data.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
+        raise InputFileError(
+            f"{where}: is an RTF file named {suffix}; save it as .docx or as plain text (.txt)"
+        )
+    if data.startswith(b"%PDF"):
+        raise InputFileError(
+            f"{where}: is a PDF named {suffix}; export it as .docx, or copy its text into a .txt file"
+        )
+    if data.startswith(b"PK\x03\x04") and suffix not in (".docx", ".odt"):
+        raise InputFileError(
+            f"{where}: is a zip archive (a .docx or .odt file renamed?) named {suffix}; "
+            "give it its real extension"
+        )
+
+
 def _open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
     import io
 
@@ -208,19 +261,14 @@ def _read_docx(data: bytes, where: str) -> str:
 
     archive = _open_zip(data, where, ".docx")
     if "word/document.xml" not in archive.namelist():
+        if "content.xml" in archive.namelist():
+            raise InputFileError(f"{where}: is an OpenDocument text named .docx; rename it to .odt")
         raise InputFileError(f"{where}: is a zip file but not a Word document")
     try:
         import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Paragraph):
-                lines.append(block.text)
-            elif isinstance(block, Table):
-                lines.extend(_table_lines([[c.text for c in row.cells] for row in block.rows]))
+        lines = list(_docx_lines(document.element.body))
     except InputFileError:
         raise
     except Exception as exc:  # python-docx raises many types on damaged files
@@ -228,15 +276,140 @@ def _read_docx(data: bytes, where: str) -> str:
     return _join_paragraphs(lines)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Wrappers whose content belongs to the document as if they were not there: content
+# controls (cover pages, forms), custom XML, tracked insertions and moves.
+_W_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"}
+# What is not the document's final text: tracked deletions and moves away, text boxes
+# (drawn apart from the speech), the fallback copy of a drawing, field codes, properties.
+_W_SKIPPED = {
+    _W + "del",
+    _W + "moveFrom",
+    _W + "txbxContent",
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    _W + "instrText",
+    _W + "rPr",
+    _W + "pPr",
+    _W + "sdtPr",
+}
+_W_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+
+def _w_children(node: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` children of ``node``, looking through content controls and revisions."""
+    for child in node:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _W_WRAPPERS:
+            yield from _w_children(child, tag)
+
+
+def _docx_lines(node: Any) -> Iterator[str]:
+    """The paragraphs of a Word body or table cell, in order, tables as lines."""
+    for child in node:
+        if child.tag == _W + "p":
+            yield _docx_paragraph(child)
+        elif child.tag == _W + "tbl":
+            rows = [
+                ["\n".join(_docx_lines(cell)) for cell in _w_children(row, _W + "tc")]
+                for row in _w_children(child, _W + "tr")
+            ]
+            yield from _table_lines(rows)
+        elif child.tag in _W_WRAPPERS:
+            yield from _docx_lines(child)
+
+
+def _docx_paragraph(paragraph: Any) -> str:
+    """A paragraph's final text: insertions kept, deletions left out, as Word shows it
+    with changes accepted. A bold name opening it ("**Mme Roux** Bonjour") gets the
+    colon a speaker label needs ("Mme Roux : Bonjour")."""
+    pieces: list[tuple[str, bool]] = []
+
+    def walk(node: Any, bold: bool) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in _W_SKIPPED:
+                continue
+            if tag == _W + "r":
+                walk(child, _w_bold(child))
+            elif tag == _W + "t":
+                pieces.append((child.text or "", bold))
+            elif tag in _W_TEXT:
+                pieces.append((_W_TEXT[tag], bold))
+            else:
+                walk(child, bold)
+
+    walk(paragraph, False)
+    text = "".join(piece for piece, _ in pieces)
+    return _bold_label(text, pieces) or text
+
+
+def _w_bold(run: Any) -> bool:
+    props = run.find(_W + "rPr")
+    if props is None:
+        return False
+    bold = props.find(_W + "b")
+    if bold is not None:
+        return bold.get(_W + "val", "true") not in ("0", "false", "off")
+    style = props.find(_W + "rStyle")
+    return style is not None and style.get(_W + "val") in ("Strong", "lev")
+
+
+def _bold_label(text: str, pieces: list[tuple[str, bool]]) -> str | None:
+    """``Name : speech`` when ``text`` opens with a bold name that is not yet a label."""
+    from vmatrix.segment import match_label
+
+    lead = len(text) - len(text.lstrip())
+    bold, at = "", 0
+    for piece, is_bold in pieces:
+        if at + len(piece) <= lead:
+            at += len(piece)
+            continue
+        if not is_bold:
+            break
+        bold += piece
+        at += len(piece)
+    name, rest = bold.strip(), text[lead + len(bold) :].lstrip()
+    if not name or not rest or rest[0] in ":：-–—" or match_label(text) is not None:
+        return None
+    label = match_label(f"{name} : {rest}")
+    if label is None or label.speaker != name:
+        return None
+    return f"{text[:lead]}{name} : {rest}"
+
+
+_TABLE_HEADERS = set(
+    "locuteur locutrice intervenant intervenante speaker nom qui personne propos texte "
+    "transcription verbatim discours paroles contenu text temps time horodatage minutage "
+    "timecode heure debut".split()
+)
+
+
+def _fold_header(cell: str) -> str:
+    from vmatrix.textnorm import fold
+
+    return fold(cell).strip(" :.")
+
+
+_CELL_STAMP = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?$")
+
+
 def _table_lines(rows: list[list[str]]) -> list[str]:
-    """Transcripts laid out as a table (speaker | speech) become ``speaker : speech``."""
+    """Transcripts laid out as a table (speaker | speech, or time | speaker | speech)
+    become ``speaker : speech`` lines, with the time first when there is one."""
     lines = []
-    for cells in rows:
+    for n, cells in enumerate(rows):
         unique = [c.strip() for i, c in enumerate(cells) if c.strip() and c not in cells[:i]]
+        if n == 0 and unique and all(_fold_header(c) in _TABLE_HEADERS for c in unique):
+            lines.append(" | ".join(unique))  # a header row ("Locuteur | Propos") is no turn
+            continue
+        stamp = ""
+        if len(unique) == 3 and _CELL_STAMP.match(unique[0]):
+            stamp, unique = unique[0] + " ", unique[1:]
         if len(unique) == 2 and len(unique[0]) <= 40 and "\n" not in unique[0]:
-            lines.append(f"{unique[0]} : {unique[1]}")
+            lines.append(f"{stamp}{unique[0]} : {unique[1]}")
         elif unique:
-            lines.append("\t".join(unique))
+            lines.append("\t".join([stamp.strip(), *unique] if stamp else unique))
     return lines
 
 
@@ -245,27 +418,75 @@ def _read_odt(data: bytes, where: str) -> str:
 
     archive = _open_zip(data, where, ".odt")
     if "content.xml" not in archive.namelist():
+        if "word/document.xml" in archive.namelist():
+            raise InputFileError(f"{where}: is a Word document named .odt; rename it to .docx")
         raise InputFileError(f"{where}: is a zip file but not an OpenDocument text")
     try:
-        from odf import teletype
         from odf.opendocument import load
 
         document = load(io.BytesIO(data))
-        lines = [teletype.extractText(element) for element in _odt_blocks(document.text)]
+        lines = list(_odt_lines(document.text))
     except Exception as exc:  # odfpy raises XML and zip errors of many kinds
         raise InputFileError(f"{where}: cannot be read as an OpenDocument text ({exc})") from exc
     return _join_paragraphs(lines)
 
 
-def _odt_blocks(node: Any) -> Iterator[Any]:
-    """Paragraphs and headings in document order (lists, tables and sections included)."""
-    from odf.namespaces import TEXTNS
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+# Not the document's text: the deleted text of tracked changes, footnotes and endnotes
+# (they would land in the middle of a sentence), comments, frames and text boxes.
+_ODT_SKIPPED = {
+    (_TEXT_NS, "tracked-changes"),
+    (_TEXT_NS, "note"),
+    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation"),
+    ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0", "frame"),
+}
 
+
+def _odt_lines(node: Any) -> Iterator[str]:
+    """Paragraphs and headings in document order (lists and sections included), tables as lines."""
     for child in node.childNodes:
-        if getattr(child, "qname", None) in ((TEXTNS, "p"), (TEXTNS, "h")):
-            yield child
+        qname = getattr(child, "qname", None)
+        if qname in _ODT_SKIPPED:
+            continue
+        if qname in ((_TEXT_NS, "p"), (_TEXT_NS, "h")):
+            yield _odt_inline(child)
+        elif qname == (_TABLE_NS, "table"):
+            rows = [
+                ["\n".join(_odt_lines(cell)) for cell in _odt_descendants(row, (_TABLE_NS, "table-cell"))]
+                for row in _odt_descendants(child, (_TABLE_NS, "table-row"))
+            ]
+            yield from _table_lines(rows)
         elif getattr(child, "childNodes", None):
-            yield from _odt_blocks(child)
+            yield from _odt_lines(child)
+
+
+def _odt_descendants(node: Any, qname: tuple[str, str]) -> Iterator[Any]:
+    for child in node.childNodes:
+        if getattr(child, "qname", None) == qname:
+            yield child
+        elif getattr(child, "qname", None) != (_TABLE_NS, "table") and getattr(child, "childNodes", None):
+            yield from _odt_descendants(child, qname)
+
+
+def _odt_inline(node: Any) -> str:
+    parts: list[str] = []
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(child.data)
+            continue
+        qname = getattr(child, "qname", None)
+        if qname in _ODT_SKIPPED:
+            continue
+        if qname == (_TEXT_NS, "s"):
+            parts.append(" " * int(child.getAttrNS(_TEXT_NS, "c") or 1))
+        elif qname == (_TEXT_NS, "tab"):
+            parts.append("\t")
+        elif qname == (_TEXT_NS, "line-break"):
+            parts.append("\n")
+        else:
+            parts.append(_odt_inline(child))
+    return "".join(parts)
 
 
 def _join_paragraphs(lines: list[str]) -> str:

@@ -1,10 +1,12 @@
 """Cut a transcript into segments: speaker turns when there are speakers, else paragraphs.
 
-A speaker label opens a line: ``Q :``, ``R :``, ``Intervieweur :``,
-``Marie Dupont :``, ``SPEAKER_01:``, ``[00:01:02] Q :``, ``**Expert** :``,
-``Q (00:12:30) :``. Labels that are not well-known interview roles must recur in the
-document, so a sentence such as ``Exemple : on a...`` is not taken for a speaker.
-A segment's offsets exclude the label: ``text[start:end]`` is what was said.
+A speaker label opens a line: ``Q :``, ``R :``, ``Q`` and a tab, ``Intervieweur :``,
+``Intervieweur (I) :``, ``Interviewé(e) :``, ``Marie Dupont :``, ``SPEAKER_01:``,
+``[00:01:02] Q :``, ``12'45'' R :``, ``**Expert** :``, ``Q (00:12:30) :``; or a line
+holds only the speaker, with or without a time, and the speech follows on the next
+lines. Labels that are not well-known interview roles must recur in the document, so a
+sentence such as ``Exemple : on a...`` is not taken for a speaker. A segment's offsets
+exclude the label: ``text[start:end]`` is what was said.
 """
 
 from __future__ import annotations
@@ -13,30 +15,62 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from vmatrix.readers import Turn
 from vmatrix.textnorm import fold
 
 _SP = "[ \\t\u00a0\u202f]"
-_STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*|d[’']|de|du|des|la|le|van|von|\d+)"
+_WSP = "[ \u00a0\u202f]"  # between the words of a label (a tab ends a label)
+# 00:12:45, 12:45, 00:12:45.120, and the minutes and seconds of 12'45''.
+_STAMP = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?|\d{1,3}['’′]\d{2}(?:''|’’|[\"″”])?)"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-.]*(?:\([a-zé]{1,3}\))?|d[’']|de|du|des|la|le|van|von|\d+)"
+# A short tag after a label is part of the speaker: "Intervieweur (I)", "Participant (A)";
+# a longer aside is not: "R (rires) :" is R.
+_TAG = rf"(?:{_WSP}*\((?!\d)[^()\n]{{1,4}}\))"
+_ASIDE = rf"(?:{_WSP}*\((?!\d)[^()\n]{{5,30}}\))"
 _LABEL = re.compile(
-    rf"^{_SP}*"
+    rf"^{_SP}*(?:[-–—•]{_SP}+)?"
     rf"(?:[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}*(?:[-–—]{_SP}*)?)?"
     r"(?P<open>\*\*|__)?"
-    rf"(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_SP}{_NAME_WORD}){{0,3}}|[a-zàâäçéèêëîïôöùûüÿœ]+(?:{_SP}[\w’']+)?)"
+    rf"(?P<who>(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:{_WSP}{_NAME_WORD}){{0,3}}"
+    rf"|[a-zàâäçéèêëîïôöùûüÿœ]+(?:\([a-zé]{{1,3}}\))?(?:{_WSP}[\w’']+)?){_TAG}?)"
     r"(?P<close1>\*\*|__)?"
-    rf"{_SP}*(?:[\[(](?P<ts2>{_STAMP})[\])]{_SP}*)?"
-    r"(?P<sep>:|：|\.(?=[ \t\u00a0])|[-–—](?=[ \t\u00a0]))"
+    rf"{_ASIDE}?"
+    rf"{_WSP}*(?:[\[(](?P<ts2>{_STAMP})[\])]{_WSP}*)?"
+    r"(?P<sep>:|：|\t|\.(?=[ \t\u00a0])|[-–—](?=[ \t\u00a0]))"
     r"(?P<close2>\*\*|__)?"
     rf"{_SP}*"
 )
-# "Speaker 1  0:03" or "Dupont, Marie (00:01:02)" alone on a line, speech on the next
-# lines: the layout of several transcription services and of Word's Transcribe.
+# "Speaker 1  0:03", "Dupont, Marie (00:01:02)" or "[Marie Dupont] 10:02:03" alone on a
+# line, speech on the next lines: the layout of several transcription services.
 _HEADING = re.compile(
-    rf"^{_SP}*(?P<label>{_NAME_WORD}(?:,?{_SP}{_NAME_WORD}){{0,3}}){_SP}+"
+    rf"^{_SP}*\[?(?P<label>{_NAME_WORD}(?:,?{_WSP}{_NAME_WORD}){{0,3}})\]?{_SP}+"
     rf"[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}*$"
 )
+# "00:00:03 Speaker 1" alone on a line: the time first, as Word's Transcribe writes it.
+_HEADING_TIME_FIRST = re.compile(
+    rf"^{_SP}*[\[(]?(?P<ts>{_STAMP})[\])]?{_SP}+(?:[-–—]{_SP}*)?"
+    rf"\[?(?P<label>{_NAME_WORD}(?:,?{_WSP}{_NAME_WORD}){{0,3}})\]?{_SP}*$"
+)
+# A time opening a paragraph when there are no speakers: "00:12:45 - ", "[00:00.000 --> 00:04.000]".
+_LEADING_STAMP = re.compile(
+    rf"{_SP}*[\[(]?(?P<ts>{_STAMP})(?:{_SP}*-->{_SP}*(?P<te>{_STAMP}))?[\])]?{_SP}*(?:[-–—:]{_SP}+)?"
+)
+# A speaker alone on a line, speech on the next ones ("Mme Roux", "**Intervieweuse**").
+_LABEL_ALONE = re.compile(
+    rf"^{_SP}*(?:\*\*|__)?(?P<label>\[[^\]\n]{{1,40}}\]|{_NAME_WORD}(?:,?{_WSP}{_NAME_WORD}){{0,3}}{_TAG}?)"
+    rf"(?:\*\*|__)?{_SP}*$"
+)
+# A line holding only a time (or a cue's timing), the speaker on the next line.
+# Teams writes 0:0:3.2 --> 0:0:5.0.
+_TEAMS_STAMP = r"\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?"
+_STAMP_LINE = re.compile(
+    rf"^{_SP}*[\[(]?(?P<ts>{_STAMP}|{_TEAMS_STAMP})(?:{_SP}*-->{_SP}*(?:{_STAMP}|{_TEAMS_STAMP}))?[\])]?{_SP}*$"
+)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
+_INITIALS = re.compile(r"^(?:[A-ZÀ-Þ]\.){1,3}$")
+_LETTER = re.compile(r"[^\W\d_]")
 # Interview roles accepted even if they occur once, and in lower case.
 _ROLES = {
     fold(word)
@@ -44,7 +78,7 @@ _ROLES = {
         "q r i e question réponse intervieweur intervieweuse interviewer interviewé "
         "interviewée enquêteur enquêtrice chercheur chercheuse animateur animatrice "
         "répondant répondante participant participante journaliste expert experte dirigeant "
-        "dirigeante "
+        "dirigeante enq int enquêté enquêtée interrogé interrogée modérateur modératrice "
     ).split()
 }
 # Capitalised words that open a sentence before a colon without naming anyone.
@@ -54,9 +88,14 @@ _NOT_SPEAKERS = {
         "exemple bref voilà alors donc bon attention remarque note résultat conclusion "
         "objectif avantage avantages inconvénient inconvénients problème solution "
         "aujourd'hui avant après ensuite enfin total bilan conseil oui non merci "
-        "premièrement deuxièmement résumé nb ps rq source date lieu durée "
+        "premièrement deuxièmement résumé nb ps rq source date lieu durée d'accord ok "
+        "bonjour bonsoir salut "
+        "ouais exactement absolument "
     ).split()
 }
+_DETERMINERS = set(
+    "le la les un une des du de ce cet cette ces mon ma mes notre nos votre vos leur leurs".split()
+)
 _SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|Locuteur)[ _]?\d+$")
 
 
@@ -64,7 +103,7 @@ _SPEAKER_ID = re.compile(r"^(?:SPEAKER|SPK|LOCUTEUR|INTERVENANT|ORATEUR|Speaker|
 _INTERVIEWER_ROLES = {
     fold(word)
     for word in (
-        "q question i int intervieweur intervieweuse interviewer enquêteur enquêtrice "
+        "q question i int enq intervieweur intervieweuse interviewer enquêteur enquêtrice "
         "chercheur chercheuse animateur animatrice journaliste modérateur modératrice"
     ).split()
 }
@@ -76,6 +115,13 @@ _QUESTION = re.compile(
     r"comment|pourquoi|combien)",
     re.IGNORECASE,
 )
+
+
+def role_key(speaker: str) -> str:
+    """The folded role a label names: ``Intervieweur (I)``, ``[Enquêteur]``, ``Interviewé(e)``,
+    ``Enq.`` → ``intervieweur``, ``enqueteur``, ``interviewe``, ``enq``."""
+    key = re.sub(r"\([^()]*\)", "", speaker).strip(" []*_.")
+    return fold(key)
 
 
 def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
@@ -96,7 +142,7 @@ def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
         words[speaker] += len(said.split())
         if "?" in said[-40:] or _QUESTION.search(said):
             asked[speaker] += 1
-    named = {s for s in turns_of if fold(s) in _INTERVIEWER_ROLES}
+    named = {s for s in turns_of if role_key(s) in _INTERVIEWER_ROLES}
     if named or len(turns_of) < 2:
         return named
     ratio = {s: asked[s] / turns_of[s] for s in turns_of}
@@ -126,32 +172,64 @@ class Segment:
 
 
 def _stamp_seconds(stamp: str | None) -> float | None:
+    """``00:12:45``, ``12:45.5`` and ``12'45''`` in seconds."""
     if not stamp:
         return None
     total = 0.0
-    for part in stamp.replace(",", ".").split(":"):
-        total = total * 60 + float(part)
+    for part in re.findall(r"\d+(?:[.,]\d+)?", stamp):
+        total = total * 60 + float(part.replace(",", "."))
     return total
+
+
+def _heading(line: str) -> Label | None:
+    """A speaker alone on a line with a time, speech on the next lines."""
+    heading = _HEADING.match(line) or _HEADING_TIME_FIRST.match(line)
+    if heading is None:
+        return None
+    speaker = heading["label"].strip()
+    if not _LETTER.search(speaker) or fold(speaker).rstrip(".") in _NOT_SPEAKERS:
+        return None
+    if speaker.endswith(".") and not _INITIALS.match(speaker.split()[-1]):
+        return None  # "00:12 Oui." is speech after a time
+    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
+
+
+def _label_alone(line: str) -> Label | None:
+    """A line that is only a role (``Intervieweuse``), a speaker id, a full name
+    (``Mme Roux``, ``Sophie Roux``), initials or a bracketed name: one word such as
+    "Bien" or "Conclusion" alone on a line is not taken for a speaker."""
+    alone = _LABEL_ALONE.match(line)
+    if alone is None:
+        return None
+    speaker = alone["label"].strip()
+    if fold(speaker).rstrip(".") in _NOT_SPEAKERS or not _LETTER.search(speaker):
+        return None
+    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    initials = bool(_INITIALS.match(speaker))
+    if speaker.endswith(".") and not initials:
+        return None
+    first = fold(speaker.split()[0]).rstrip(",")
+    if not (known or initials or _name_like(speaker)) or first in _DETERMINERS or first in _NOT_SPEAKERS:
+        return None  # "Le Site Internet" is a title, "Bonjour Madame" a greeting
+    return Label(speaker, len(line), None, known)
 
 
 def match_label(line: str) -> Label | None:
     """The speaker label opening ``line``, if it looks like one."""
+    if _HEADING.match(line) or _HEADING_TIME_FIRST.match(line):
+        return _heading(line)
     found = _LABEL.match(line)
     if not found:
-        heading = _HEADING.match(line)
-        if heading is None or fold(heading["label"]) in _NOT_SPEAKERS:
-            return None
-        speaker = heading["label"].strip()
-        known = fold(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
-        return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
-    raw = found["label"].strip()
+        return _label_alone(line)
+    raw = found["who"].strip()
     speaker = raw.strip("*_ ").strip()
     key = fold(speaker)
     sep = found["sep"]
-    if key in _NOT_SPEAKERS or not speaker:
-        return None
-    known = key in _ROLES or bool(_SPEAKER_ID.match(speaker))
-    if sep != ":" and sep != "：" and not (known and len(speaker) <= 2):
+    if key in _NOT_SPEAKERS or not _LETTER.search(speaker):
+        return None  # "00:12 : ..." is a time, not a speaker
+    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    if sep not in (":", "：", "\t") and not (known and len(role_key(speaker)) <= 2):
         # "Q." and "R -" only for the one-letter interview labels.
         return None
     if speaker[0].islower() and not known:
@@ -194,7 +272,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 def _speaker_turns(text: str) -> list[Segment] | None:
     lines = _lines(text)
-    candidates = [(offset, match_label(line)) for offset, line in lines]
+    candidates = _with_time_lines(lines, [(offset, match_label(line)) for offset, line in lines])
     counts = Counter(label.speaker for _, label in candidates if label)
     accepted = {
         name
@@ -208,9 +286,11 @@ def _speaker_turns(text: str) -> list[Segment] | None:
     if sum(counts[name] for name in accepted) < 2:
         return None
     opens: list[tuple[int, Label | None]] = []
-    for (offset, _line), label in zip(lines, [c for _, c in candidates], strict=True):
+    for (offset, line), label in zip(lines, [c for _, c in candidates], strict=True):
         if label and label.speaker in accepted:
             opens.append((offset, label))
+        elif _MARKDOWN_HEADING.match(line):
+            opens.append((offset, None))  # a heading ends the turn before it
     if opens[0][0] > 0:
         opens.insert(0, (0, None))  # a header before the first turn
     segments: list[Segment] = []
@@ -233,7 +313,49 @@ def _speaker_turns(text: str) -> list[Segment] | None:
                 next_stamp if label and label.timestamp is not None else None,
             )
         )
-    return segments
+    return _unlabelled_answers(text, segments)
+
+
+def _unlabelled_answers(text: str, segments: list[Segment]) -> list[Segment]:
+    """When only the questions carry a label ("Q : ...", the answer on the next lines),
+    a turn's first line is the question and the rest is the interviewee's answer, a
+    segment of its own without a speaker: it must not be left out as the interviewer's."""
+    speakers = {s.speaker for s in segments if s.speaker is not None}
+    if len(speakers) != 1 or role_key(next(iter(speakers))) not in _INTERVIEWER_ROLES:
+        return segments
+    out: list[Segment] = []
+    for segment in segments:
+        cut = text.find("\n", segment.start, segment.end)
+        if segment.speaker is None or cut < 0:
+            out.append(segment)
+            continue
+        asked = _trim(text, segment.start, cut)
+        answered = _trim(text, cut, segment.end)
+        out.append(Segment(0, *asked, segment.speaker, segment.t_start, None))
+        out.append(Segment(0, *answered, None, None, segment.t_end))
+    for index, segment in enumerate(out):
+        segment.index = index
+    return out
+
+
+def _with_time_lines(
+    lines: list[tuple[int, str]], candidates: list[tuple[int, Label | None]]
+) -> list[tuple[int, Label | None]]:
+    """A time alone on the line before a speaker alone on a line ("0:0:3.2 --> 0:0:5.0",
+    then "Martin, Camille", then the speech) belongs to the speaker's turn."""
+    out = list(candidates)
+    for i in range(len(lines) - 1):
+        stamp = _STAMP_LINE.match(lines[i][1])
+        following = out[i + 1][1]
+        if stamp is None or out[i][1] is not None or following is None:
+            continue
+        if following.content_start < len(lines[i + 1][1]):
+            continue  # "Q : speech" after a time line keeps its own turn
+        start = len(lines[i][1]) + 1 + following.content_start
+        timestamp = following.timestamp if following.timestamp is not None else _stamp_seconds(stamp["ts"])
+        out[i] = (lines[i][0], Label(following.speaker, start, timestamp, following.known))
+        out[i + 1] = (lines[i + 1][0], None)
+    return out
 
 
 def _paragraphs(text: str) -> list[Segment]:
@@ -247,6 +369,23 @@ def _paragraphs(text: str) -> list[Segment]:
             segments.append(Segment(len(segments), start, end, None))
         if found:
             position = found.end()
+    return _timed_paragraphs(text, segments)
+
+
+def _timed_paragraphs(text: str, segments: list[Segment]) -> list[Segment]:
+    """Paragraphs that mostly open with a time ("00:12:45 - ...", Whisper's
+    "[00:00.000 --> 00:04.000] ...") get it as their timing, and lose it from their text."""
+    stamps = [_LEADING_STAMP.match(text, s.start, s.end) for s in segments]
+    if sum(1 for m in stamps if m) < max(2, len(segments) / 2):
+        return segments
+    for segment, found in zip(segments, stamps, strict=True):
+        if found and found.end() < segment.end:
+            segment.start = _trim(text, found.end(), segment.end)[0]
+            segment.t_start = _stamp_seconds(found["ts"])
+            segment.t_end = _stamp_seconds(found["te"])
+    for segment, following in pairwise(segments):
+        if segment.t_start is not None and segment.t_end is None:
+            segment.t_end = following.t_start
     return segments
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from vmatrix.errors import InputFileError
@@ -26,6 +27,8 @@ _TIMING = re.compile(
 )
 _VOICE = re.compile(r"<v(?:\.[^\s>]+)*\s+([^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>")
+# Word timings inside a cue (<00:00:01.520><c> mot</c>): YouTube's rolling captions.
+_KARAOKE = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?\.\d{3}>")
 # Without speakers, cues are grouped into passages at pauses or at this many words.
 _PAUSE_SECONDS = 2.0
 _PASSAGE_WORDS = 80
@@ -48,13 +51,21 @@ def seconds(stamp: str) -> float:
 
 
 def parse_subtitles(text: str, kind: str, *, where: str) -> list[Cue]:
-    """Cues of an srt or vtt file, in file order, tags removed."""
+    """Cues of an srt or vtt file, in file order, tags removed.
+
+    A speaker written at the start of a cue's text ("Marie Dupont: ...") counts as one
+    when it names a known role or opens two cues or more, as in a transcript: a lone
+    "Angers : on a trois boutiques" stays text. YouTube's automatic captions, which
+    repeat each line in the next cue, are read once.
+    """
     blocks = re.split(r"\n[ \t]*\n", text.strip())
     if kind == "vtt":
         if not blocks or not blocks[0].lstrip().startswith("WEBVTT"):
             raise InputFileError(f"{where}: is not a WebVTT file (it must start with WEBVTT)")
         blocks = blocks[1:]
-    cues: list[Cue] = []
+    rolling = bool(_KARAOKE.search(text))
+    found: list[tuple[float, float, list[str], str | None]] = []  # start, end, lines, voice
+    previous: list[str] = []
     for number, block in enumerate(blocks, start=1):
         lines = block.split("\n")
         timing_at = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
@@ -64,27 +75,45 @@ def parse_subtitles(text: str, kind: str, *, where: str) -> list[Cue]:
                 continue
             if not head:
                 continue
+            if found and not found[-1][2]:
+                # A cue whose text follows a line of spaces (YouTube): that line is no end.
+                found[-1][2].extend(_cue_lines(block))
+                previous = _cue_lines(block)
+                continue
             raise InputFileError(
                 f"{where}: cue {number} has no timing line (like 00:00:01,000 --> 00:00:04,000)"
             )
         timing = _TIMING.match(lines[timing_at])
         assert timing is not None
         body = "\n".join(lines[timing_at + 1 :])
-        speaker = None
         voice = _VOICE.search(body)
-        if voice:
-            speaker = voice.group(1).strip()
-        body = html.unescape(_TAG.sub("", body)).replace("\u200e", "").replace("\u200f", "")
-        body = " ".join(part.strip() for part in body.split("\n") if part.strip())
-        if speaker is None:
-            label = match_label(body)
-            if label is not None:
-                speaker, body = label.speaker, body[label.content_start :]
-        if body:
-            cues.append(Cue(seconds(timing["a"]), seconds(timing["b"]), body.strip(), speaker))
+        cue_lines = _cue_lines(body)
+        if rolling:
+            repeated = previous[-1:] if previous else []
+            previous = cue_lines
+            while cue_lines and cue_lines[:1] == repeated:
+                cue_lines = cue_lines[1:]
+        found.append(
+            (seconds(timing["a"]), seconds(timing["b"]), cue_lines, voice.group(1).strip() if voice else None)
+        )
+    labels = [match_label(" ".join(lines)) if voice is None and lines else None for *_, lines, voice in found]
+    counts = Counter(label.speaker for label in labels if label)
+    cues: list[Cue] = []
+    for (start, end, lines, voice), label in zip(found, labels, strict=True):
+        body, speaker = " ".join(lines), voice
+        if label is not None and (label.known or counts[label.speaker] >= 2):
+            speaker, body = label.speaker, body[label.content_start :]
+        if body.strip():
+            cues.append(Cue(start, end, body.strip(), speaker))
     if not cues:
         raise InputFileError(f"{where}: holds no subtitle cues")
     return cues
+
+
+def _cue_lines(body: str) -> list[str]:
+    """A cue's lines of text, tags and direction marks removed, blank lines dropped."""
+    body = html.unescape(_TAG.sub("", body)).replace("\u200e", "").replace("\u200f", "")
+    return [line.strip() for line in body.split("\n") if line.strip()]
 
 
 def render_turns(cues: list[Cue]) -> tuple[str, list[Turn]]:

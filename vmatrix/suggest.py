@@ -98,6 +98,7 @@ class SuggestReport:
     matches: int = 0
     negated: int = 0
     interviewer_segments: int = 0  # segments with matches left out as the interviewer's
+    interviewers: list[str] = field(default_factory=list)  # the speakers taken for interviewers
     lexicon: str = ""
 
     @property
@@ -147,16 +148,7 @@ def suggest(
     if not 0 <= min_score <= 1:
         raise UsageError(f"--min-score must be between 0 and 1, not {min_score}")
     known = corpus.document_ids()
-    if documents:
-        unknown = [d for d in documents if d not in known]
-        if unknown:
-            raise UnknownDocument(
-                f"no document {', '.join(map(repr, unknown))} in {corpus.path}; "
-                f"documents: {', '.join(known) or 'none (run vmatrix ingest)'}"
-            )
-        doc_ids = list(dict.fromkeys(documents))
-    else:
-        doc_ids = known
+    doc_ids = _resolve_documents(corpus, documents) if documents else known
     value_ids = [v for v in (values or list(lexicon.values)) if v in lexicon.values]
     report = SuggestReport(documents=doc_ids, values=value_ids, lexicon=lexicon.label)
     matcher = LexiconMatcher(lexicon, value_ids)
@@ -184,6 +176,8 @@ def suggest(
                 continue
             if segment.speaker in asking:
                 report.interviewer_segments += 1
+                if segment.speaker not in report.interviewers:
+                    report.interviewers.append(str(segment.speaker))
                 continue
             report.matches += len(matches)
             report.negated += sum(m.negated for m in matches)
@@ -213,6 +207,32 @@ def suggest(
         with corpus.transaction():
             corpus.replace_suggestions(doc_ids, value_ids, rows)
     return report
+
+
+def _resolve_documents(corpus: Corpus, typed: list[str]) -> list[str]:
+    """Documents given by id, citation label ("Entretien 10"), number or file name."""
+    from vmatrix.validate import DocumentIndex
+
+    index = DocumentIndex(corpus.documents())
+    if not index.ids:
+        raise UnknownDocument(f"no documents in {corpus.path} yet; run `vmatrix ingest` first")
+    found, unknown = [], []
+    for name in typed:
+        doc_id = index.resolve(name)
+        if doc_id is None:
+            unknown.append(name)
+        else:
+            found.append(doc_id)
+    if unknown:
+        named = []
+        for name in unknown:
+            closest = index.closest(name)
+            named.append(f"{name!r}" + (f" (did you mean {' or '.join(closest)}?)" if closest else ""))
+        raise UnknownDocument(
+            f"no document {', '.join(named)} in {corpus.path}; "
+            "give an id, a label (Entretien 10) or a number (see `vmatrix docs`)"
+        )
+    return list(dict.fromkeys(found))
 
 
 def _suggestions(

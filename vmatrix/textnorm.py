@@ -36,7 +36,8 @@ _FOLD_TABLE = str.maketrans(
         "ß": "ss",
     }
 )
-_LINE_ENDS = re.compile(r"\r\n?|\u2028|\u2029|\x85")
+# Also Word's manual line break (\v) and page break (\f) in its plain-text exports.
+_LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 
 
 def normalise_stored(text: str) -> str:

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+import typer
+
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus
 from vmatrix.render import Format
 
+_EXCERPT = 160  # characters of a segment shown in the terminal table
+
 
 @app.command()
-def docs(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
+def docs(
+    document: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[DOC]",
+            help="Show how this document (id, label or number) was cut: its segments and speakers.",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
     """List the documents: id, label, attributes, words, segments, speakers, encoding.
 
-    Example: vmatrix docs --format csv --output documents.csv
+    With a document, list its segments as ingest cut them — speaker, whether suggest
+    takes them for the interviewer's, time, offsets, words and text — to check the
+    speaker turns before coding.
+
+    Example: vmatrix docs --format csv --output documents.csv; vmatrix docs entretien-10
     """
     from vmatrix.render import Table, render
 
+    if document is not None:
+        render(_segments(document, fmt), fmt, output)
+        return
     with open_corpus() as corpus:
         documents = corpus.documents()
     keys: list[str] = []
@@ -26,7 +49,7 @@ def docs(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
             *[doc.attributes.get(k, "") for k in keys],
             doc.words,
             doc.segments,
-            ", ".join(doc.speakers),
+            "; ".join(doc.speakers),
             doc.format,
             doc.encoding or "",
         ]
@@ -52,3 +75,69 @@ def docs(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
     ]
     n = 2 + len(keys)
     render(Table(columns, rows, numeric={n, n + 1}, json=payload), fmt, output)
+
+
+def _segments(typed: str, fmt: Format) -> Any:
+    from vmatrix.errors import UnknownDocument
+    from vmatrix.render import Table
+    from vmatrix.segment import interviewers
+    from vmatrix.validate import DocumentIndex
+
+    with open_corpus() as corpus:
+        index = DocumentIndex(corpus.documents())
+        doc_id = index.resolve(typed)
+        if doc_id is None:
+            closest = index.closest(typed)
+            raise UnknownDocument(
+                f"no document {typed!r} in {corpus.path}"
+                + (f"; did you mean {' or '.join(closest)}?" if closest else "")
+                + " (see `vmatrix docs`)"
+            )
+        text = corpus.text(doc_id)
+        segments = corpus.segments(doc_id)
+    asking = interviewers((s.speaker, text[s.start : s.end]) for s in segments)
+    full = fmt is not Format.table
+    rows = [
+        [
+            s.index,
+            s.speaker or "",
+            "interviewer" if s.speaker in asking else "",
+            "" if s.t_start is None else _clock(s.t_start),
+            s.start,
+            s.end,
+            s.words,
+            text[s.start : s.end] if full else _excerpt(text[s.start : s.end]),
+        ]
+        for s in segments
+    ]
+    payload = [
+        {
+            "segment": s.index,
+            "speaker": s.speaker,
+            "interviewer": s.speaker in asking,
+            "t_start": s.t_start,
+            "t_end": s.t_end,
+            "start": s.start,
+            "end": s.end,
+            "words": s.words,
+            "text": text[s.start : s.end],
+        }
+        for s in segments
+    ]
+    return Table(
+        ["segment", "speaker", "role", "time", "start", "end", "words", "text"],
+        rows,
+        numeric={0, 4, 5, 6},
+        json={"document": doc_id, "segments": payload},
+        title=f"{doc_id}: {len(segments)} segments",
+    )
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _excerpt(said: str) -> str:
+    flat = " ".join(said.split())
+    return flat if len(flat) <= _EXCERPT else flat[: flat.rfind(" ", 0, _EXCERPT)] + " …"

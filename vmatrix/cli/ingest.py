@@ -93,7 +93,7 @@ def _table(report: Any) -> Any:
     from vmatrix.render import Table
 
     rows = [
-        [o.doc_id, o.status, o.path.name, o.encoding or "", o.words, o.segments, ", ".join(o.speakers)]
+        [o.doc_id, o.status, o.path.name, o.encoding or "", o.words, o.segments, "; ".join(o.speakers)]
         for o in report.outcomes
     ]
     return Table(

@@ -27,7 +27,8 @@ _EXCERPT = 240  # characters of a segment shown in the terminal table
 @app.command()
 def suggest(
     doc: Annotated[
-        list[str] | None, typer.Option("--doc", "-d", help="Only this document (repeat for more).")
+        list[str] | None,
+        typer.Option("--doc", "-d", help="Only this document: id, label or number (repeat for more)."),
     ] = None,
     value: Annotated[
         list[str] | None,
@@ -97,7 +98,8 @@ def suggest(
         f"{len(report.documents)} document(s) ({report.words:,} words; {report.matches:,} matches, "
         f"{report.negated:,} in negated clauses{' and counted' if include_negated else ' and left out'}"
         + (
-            f", {report.interviewer_segments:,} interviewer turn(s) left out"
+            f", {report.interviewer_segments:,} interviewer turn(s) left out "
+            f"({'; '.join(report.interviewers)}; --include-interviewer to keep them)"
             if report.interviewer_segments
             else ""
         )
