@@ -56,6 +56,7 @@ class Anchor:
     kind: str  # exact | folded | fragments | fuzzy | offsets
     score: float = 1.0
     fragments: tuple[tuple[int, int], ...] = ()
+    occurrences: int = 1  # exact and folded anchors: how many times the quote is in the text
 
 
 @dataclass
@@ -148,6 +149,7 @@ class Finder:
             found.kind,
             found.score,
             tuple((a + start, b + start) for a, b in found.fragments),
+            found.occurrences,
         )
 
     # -- strategies ------------------------------------------------------------
@@ -157,7 +159,7 @@ class Finder:
         if not positions:
             return None
         at = _nearest(positions, near)
-        return Anchor(at, at + len(quote), "exact")
+        return Anchor(at, at + len(quote), "exact", occurrences=len(positions))
 
     def _folded(self, quote: str, near: int | None) -> Anchor | None:
         wanted = fold_for_matching(quote).text
@@ -169,7 +171,7 @@ class Finder:
         at = _nearest([self.folded.starts[p] for p in positions], near)
         index = positions[[self.folded.starts[p] for p in positions].index(at)]
         start, end = self.folded.span(index, index + len(wanted))
-        return Anchor(start, end, "folded")
+        return Anchor(start, end, "folded", occurrences=len(positions))
 
     def _fragments(self, quote: str, near: int | None) -> Anchor | None:
         if not has_editorial_marks(quote):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vmatrix.tabular import header_key, match_headers, read_sheet
+from vmatrix.tabular import Sheet, header_key, match_headers, read_sheet
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "document": ("document", "doc", "entretien", "interview", "document id"),
@@ -60,7 +60,8 @@ DRAFT_COLUMNS = [COLUMNS[0], "segment", "speaker", *COLUMNS[1:]]
 INFORMATIVE = ("segment", "speaker", "score", "evidence", "label", "sheet", "row", "anchor", "status")
 FACET_FIELDS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
-_VALUE_SEPARATORS = re.compile(r"[;,/|\n]+")
+_VALUE_SEPARATORS = re.compile(r"[;,/|\n+&]+|\s(?:et|and)\s", re.IGNORECASE)
+_COMMENTS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _FACET_SEPARATORS = re.compile(r"[;|\n]+")
 
 
@@ -81,15 +82,22 @@ class CodingSheet:
     columns: list[str]  # the fields found
     ignored: list[str] = field(default_factory=list)  # headers that are not fields
     sha256: str = ""
+    header_row: int = 1  # the spreadsheet row holding the headers
+    worksheet: str | None = None  # XLSX: the sheet read
+    worksheets: list[str] = field(default_factory=list)  # XLSX: every sheet of the workbook
 
     @property
     def name(self) -> str:
+        """The name codes are stored under: the file name, and the sheet's name when the
+        workbook has several (one coder per sheet must not replace the other)."""
+        if self.worksheet is not None and len(self.worksheets) > 1:
+            return f"{self.path.name}:{self.worksheet}"
         return self.path.name
 
 
 def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> CodingSheet:
     """Read a CSV or XLSX coding sheet (``sheet``: the XLSX sheet to read, else the first)."""
-    table = read_sheet(path, sheet=sheet, encoding=encoding)
+    table = _from_header(read_sheet(path, sheet=sheet, encoding=encoding))
     columns, unmatched = match_headers(table.headers, FIELDS)
     informative = {header_key(name) for name in INFORMATIVE}
     ignored = [h for h in unmatched if header_key(h) not in informative]
@@ -104,11 +112,50 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
         for number, cells in table.records(columns)
     ]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return CodingSheet(path, rows, list(columns), ignored, digest)
+    return CodingSheet(
+        path,
+        rows,
+        list(columns),
+        ignored,
+        digest,
+        header_row=table.header_row,
+        worksheet=table.worksheet,
+        worksheets=table.worksheets,
+    )
+
+
+# Rows above the header that a sheet may hold: a title, a date, a legend, group headings.
+HEADER_SEARCH = 15
+
+
+def _from_header(table: Sheet) -> Sheet:
+    """The sheet read from its header row: row 1, unless a row further down (among the
+    first :data:`HEADER_SEARCH`) names more of the coding sheet's columns."""
+
+    def score(cells: list[str]) -> int:
+        return len(match_headers([c.strip() for c in cells], FIELDS)[0])
+
+    best, best_score = 1, score(table.headers)
+    if best_score >= 2:
+        return table
+    for number, cells in table.rows:
+        if number > HEADER_SEARCH:
+            break
+        found = score(cells)
+        if found > best_score:
+            best, best_score = number, found
+    return table.from_row(best) if best_score >= 2 else table
+
+
+def value_comments(cell: str) -> tuple[str, list[str]]:
+    """A value cell without the comments written in it: ``Socialisation (partage)`` gives
+    ``Socialisation`` and ``["partage"]``."""
+    comments = [(m[1] if m[1] is not None else m[2]).strip() for m in _COMMENTS.finditer(cell)]
+    return _COMMENTS.sub(" ", cell), [c for c in comments if c]
 
 
 def split_values(cell: str) -> list[str]:
-    """Value-form names in a cell: separated by ``; , / |``, new lines or spaces.
+    """Value-form names in a cell: separated by ``; , / | + &``, "et", new lines or spaces.
 
     Spaces separate only where they must: ``Fonctionnelle Localisation`` is two names,
     but a name of several words (an alias such as ``bien être``) is kept whole when

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from vmatrix.codebook import FACETS, Codebook
 from vmatrix.errors import UnknownCode, UnknownDocument, UsageError
-from vmatrix.textnorm import fold, fold_code
+from vmatrix.textnorm import document_key, fold, fold_code
 
 SOURCES = ("manual", "suggested")
 UNITS = ("segment", "document", *FACETS)
@@ -276,10 +276,18 @@ class Analysis:
 
     def require_document(self, typed: str) -> str:
         """A document given by id, citation label ("Entretien 10") or number ("10")."""
-        key = fold_code(typed)
-        for doc in self.documents.values():
-            if key in (fold_code(doc.id), fold_code(doc.label), fold_code(doc.number or "\0")):
-                return str(doc.id)
+        if typed in self.documents:
+            return typed
+        key = document_key(typed)
+        found = sorted(
+            doc.id
+            for doc in self.documents.values()
+            if key in {document_key(name) for name in (doc.id, doc.label, doc.number) if name}
+        )
+        if len(found) == 1:
+            return str(found[0])
+        if found:
+            raise UnknownDocument(f"{typed!r} may be {' or '.join(found)}: give the document id")
         names = [*self.documents, *(doc.label for doc in self.documents.values())]
         raise UnknownDocument(
             f"no document {typed!r} in the corpus" + _did_you_mean(typed, names) + " (see `vmatrix docs`)"

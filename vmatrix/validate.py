@@ -14,10 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from vmatrix.anchor import Anchor, Finder, context_of
-from vmatrix.codebook import FACETS, Codebook, Facet
-from vmatrix.sheet import CodingSheet, SheetRow, group_words, read_coding_sheet, split_facet, split_values
+from vmatrix.codebook import FACETS, Code, Codebook, Facet
+from vmatrix.sheet import (
+    CodingSheet,
+    SheetRow,
+    group_words,
+    read_coding_sheet,
+    split_facet,
+    split_values,
+    value_comments,
+)
 from vmatrix.store import CodeRow, Corpus, Document
-from vmatrix.textnorm import fold, fold_code
+from vmatrix.textnorm import document_key, fold, fold_code
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -89,36 +97,36 @@ class DocumentIndex:
     def __init__(self, documents: list[Document]) -> None:
         self.ids = [d.id for d in documents]
         self._keys: dict[str, set[str]] = {}
+        self._names: dict[str, str] = {}  # folded id or label -> id, for a did-you-mean
         for doc in documents:
+            self._names.update({fold(doc.id): doc.id, fold(doc.label): doc.id})
             names = [doc.id, doc.label, Path(doc.source).name, Path(doc.source).stem]
             if doc.number:
                 names.append(doc.number)
             for name in names:
-                self._keys.setdefault(_doc_key(name), set()).add(doc.id)
+                self._keys.setdefault(document_key(name), set()).add(doc.id)
 
     def resolve(self, cell: str) -> str | None:
+        found = self.matches(cell)
+        return found[0] if len(found) == 1 else None
+
+    def matches(self, cell: str) -> list[str]:
+        """Every document the cell may name (more than one: it is ambiguous)."""
         if cell in self.ids:
-            return cell
-        found = self._keys.get(_doc_key(cell), set())
-        return next(iter(found)) if len(found) == 1 else None
+            return [cell]
+        return sorted(self._keys.get(document_key(cell), set()))
 
     def closest(self, cell: str, limit: int = 3) -> list[str]:
         from rapidfuzz import fuzz, process
 
-        key = _doc_key(cell)
-        found = process.extract(key, list(self._keys), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+        names = list(self._names)
+        found = process.extract(fold(cell), names, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
         ids: list[str] = []
-        for match, _score, _ in found:
-            for doc_id in sorted(self._keys[match]):
-                if doc_id not in ids:
-                    ids.append(doc_id)
+        for name, _score, _ in found:
+            doc_id = self._names[name]
+            if doc_id not in ids:
+                ids.append(doc_id)
         return ids[:limit]
-
-
-def _doc_key(name: str) -> str:
-    """``Entretien 01``, ``entretien-1`` and ``ENTRETIEN 1`` share one key."""
-    words = re.findall(r"[^\W_]+", fold(name))
-    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in words)
 
 
 # -- checking one sheet ------------------------------------------------------------------
@@ -147,6 +155,7 @@ class _SheetCheck:
         self.anchors: list[AnchorRecord] = []
         self.codes: list[CodeRow] = []
         self._open_names: dict[tuple[str, str], list[int]] = {}
+        self._normalised: dict[tuple[str, Code], list[int]] = {}
 
     def add(self, row: int | None, severity: str, code: str, message: str, hint: str = "") -> None:
         self.findings.append(Finding(self.sheet.name, row, severity, code, message, hint))
@@ -180,17 +189,28 @@ class _SheetCheck:
             if code is not None:
                 self.codes.append(code)
         self._report_open_names()
+        self._report_normalised()
         self._conflicts()
 
     def _columns_ok(self) -> bool:
         columns = self.sheet.columns
-        for header in self.sheet.ignored:
-            self.add(1, WARNING, "unknown-column", f"column {header!r} ignored", _COLUMNS_HINT)
+        header = self.sheet.header_row
+        for name in self.sheet.ignored:
+            self.add(header, WARNING, "unknown-column", f"column {name!r} ignored", _COLUMNS_HINT)
         missing = [name for name in ("document", "values") if name not in columns]
         if "quote" not in columns and not {"start", "end"} <= set(columns):
             missing.append("quote")
+        hint = _COLUMNS_HINT
+        others = [w for w in self.sheet.worksheets if w != self.sheet.worksheet]
+        if missing and others:
+            hint = (
+                f"sheet {self.sheet.worksheet!r} was read; this workbook also has "
+                + ", ".join(repr(w) for w in others)
+                + ": choose one with --sheet. "
+                + _COLUMNS_HINT
+            )
         for name in missing:
-            self.add(1, ERROR, "missing-column", f"no {name!r} column", _COLUMNS_HINT)
+            self.add(header, ERROR, "missing-column", f"no {name!r} column", hint)
         return not missing
 
     def _row(self, row: SheetRow) -> CodeRow | None:
@@ -221,7 +241,7 @@ class _SheetCheck:
             context_before=before,
             context_after=after,
             coder=row.get("coder") or None,
-            memo=row.get("memo") or None,
+            memo=" ; ".join(filter(None, [row.get("memo"), *value_comments(row.get("values"))[1]])) or None,
             anchor_kind=anchor.kind,
             anchor_score=anchor.score,
         )
@@ -237,7 +257,16 @@ class _SheetCheck:
             self.add(row.row, ERROR, "missing-document", "no document given", _DOCUMENT_HINT)
             return None
         doc_id = self.ctx.documents.resolve(cell)
-        if doc_id is None:
+        several = self.ctx.documents.matches(cell)
+        if doc_id is None and len(several) > 1:
+            self.add(
+                row.row,
+                ERROR,
+                "ambiguous-document",
+                f"document {cell!r} may be {' or '.join(several)}",
+                "give the document id (`vmatrix docs` lists them)",
+            )
+        elif doc_id is None:
             closest = self.ctx.documents.closest(cell)
             self.add(
                 row.row,
@@ -262,6 +291,15 @@ class _SheetCheck:
             )
             return []
         values: list[str] = []
+        cell, comments = value_comments(cell)
+        if comments:
+            self.add(
+                row.row,
+                WARNING,
+                "value-comment",
+                "comment in the values read as a memo: " + "; ".join(repr(c) for c in comments),
+                "put comments in the memo column",
+            )
         for part in split_values(cell):
             for name, known in group_words(part, lambda n: codebook.resolve_value(n) is not None):
                 found = codebook.resolve_value(name) if known else None
@@ -278,13 +316,7 @@ class _SheetCheck:
                     )
                     continue
                 if not found.exact and name not in found.code.aliases:
-                    self.add(
-                        row.row,
-                        WARNING,
-                        "value-normalised",
-                        f"{name!r} normalised to {found.code.id}",
-                        f"write it {found.code.id} or {found.code.label}",
-                    )
+                    self._normalised.setdefault((name, found.code), []).append(row.row)
                 if found.code.id not in values:
                     values.append(found.code.id)
         return values
@@ -294,7 +326,7 @@ class _SheetCheck:
         for facet_id in FACETS:
             facet = self.ctx.codebook.facets[facet_id]
             names: list[str] = []
-            for name in split_facet(row.get(facet_id)):
+            for name in self._facet_names(facet, row):
                 code = facet.resolve(name)
                 if code is not None:
                     names.append(code.id)
@@ -315,11 +347,43 @@ class _SheetCheck:
             facets[facet_id] = list(dict.fromkeys(names))
         return facets
 
+    def _facet_names(self, facet: Facet, row: SheetRow) -> list[str]:
+        """The names in a facet cell. Names are separated by ``;``; a name the codebook does
+        not know is split at its commas when that gives names it knows ("site web, réseaux
+        sociaux" is two tools), with a note."""
+        names: list[str] = []
+        for name in split_facet(row.get(facet.id)):
+            parts = [p.strip() for p in re.split(r",|\s\+\s", name) if p.strip()]
+            if len(parts) > 1 and facet.resolve(name) is None and any(facet.resolve(p) for p in parts):
+                self.add(
+                    row.row,
+                    INFO,
+                    f"split-{facet.id}",
+                    f"{facet.id} {name!r} read as {len(parts)} names: " + ", ".join(repr(p) for p in parts),
+                    "separate names with ; to say so",
+                )
+                names += parts
+            else:
+                names.append(name)
+        return names
+
+    def _report_normalised(self) -> None:
+        """Value forms written with other case or accents: one warning per spelling."""
+        for (name, code), rows in self._normalised.items():
+            where = f" (rows {_rows(rows)})" if len(rows) > 1 else ""
+            self.add(
+                rows[0],
+                WARNING,
+                "value-normalised",
+                f"{name!r} normalised to {code.id}{where}",
+                f"write it {code.id} or {code.label}",
+            )
+
     def _report_open_names(self) -> None:
         """Names of open facets the codebook does not know: one note per name and sheet."""
         for (facet_id, name), rows in self._open_names.items():
             closest = _close_spellings(name, self.ctx.codebook.facets[facet_id])
-            where = f" (rows {', '.join(map(str, rows))})" if len(rows) > 1 else ""
+            where = f" (rows {_rows(rows)})" if len(rows) > 1 else ""
             self.add(
                 rows[0],
                 INFO,
@@ -366,6 +430,15 @@ class _SheetCheck:
                 f"the quote is not at characters {offsets[0]}-{offsets[1]} of {doc_id}; "
                 f"anchored at {anchor.start}-{anchor.end}",
                 "correct or delete the start and end cells",
+            )
+        if anchor.occurrences > 1 and offsets is None:
+            self.add(
+                row.row,
+                WARNING,
+                "quote-repeated",
+                f"the quote is {anchor.occurrences} times in {doc_id}; anchored at the first "
+                f"(characters {anchor.start}-{anchor.end}): {_show(_around(finder.text, anchor))}",
+                "if another one is meant, quote a few more words, or give its start and end",
             )
         if anchor.kind == "fuzzy":
             self.add(
@@ -447,6 +520,18 @@ _COLUMNS_HINT = (
 )
 _DOCUMENT_HINT = "give the document id (entretien-01), its label (Entretien 1) or its number"
 _QUOTE_HINT = "copy the verbatim into the quote column"
+
+
+def _rows(rows: list[int], limit: int = 12) -> str:
+    shown = ", ".join(map(str, rows[:limit]))
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def _around(text: str, anchor: Anchor, chars: int = 50) -> str:
+    """The anchored passage with some words before it, to tell one occurrence from another."""
+    before = text[max(0, anchor.start - chars) : anchor.start]
+    before = before.split(" ", 1)[-1] if anchor.start > chars and " " in before else before
+    return f"…{before}{text[anchor.start : anchor.end]}"
 
 
 def _show(text: str, limit: int = 160) -> str:
