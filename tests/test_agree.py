@@ -185,3 +185,12 @@ def test_cli_needs_two_coders(db: Path) -> None:
     assert result.exit_code == 1 and "Z" in result.stderr and "A, B" in result.stderr
     result = run(db, "agree", "--codebook", str(CODEBOOK), "--sheet", "a.csv")
     assert result.exit_code == 1 and "two coders" in result.stderr
+
+
+def test_csv_keeps_negative_coefficients_as_numbers() -> None:
+    # A kappa below zero is a number for the spreadsheet, not a formula to neutralise;
+    # text that looks like a formula still is.
+    from vmatrix.render import Table, to_csv
+
+    text = to_csv(Table(["value form", "kappa", "alpha"], [["- fonctionnelle", -0.111, -3]]))
+    assert text.splitlines()[1] == "'- fonctionnelle,-0.111,-3"

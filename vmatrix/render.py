@@ -62,6 +62,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """A number stays a number (a kappa of -0.1 is no formula); text is neutralised."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cell_text(value)
+    return neutralise(cell_text(value))
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -77,7 +84,7 @@ def to_csv(table: Table) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow([neutralise(cell_text(v)) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
