@@ -188,3 +188,31 @@ def test_one_warning_per_normalised_spelling(db: Path, tmp_path: Path) -> None:
         (2, "'SECURITE' normalised to securite (rows 2, 3, 4)"),
         (5, "'Epistémique' normalised to epistemique"),
     ]
+
+
+def test_a_passage_coded_twice_alike_is_a_warning(db: Path, tmp_path: Path) -> None:
+    sheet = write_sheet(
+        tmp_path / "s.csv",
+        [
+            ["1", QUOTE, "localisation", "A"],
+            ["1", "les clients commandent quand ils veulent (...) et on expédie", "Localisation", "A"],
+            ["1", QUOTE, "localisation", "B"],  # another coder: that is double coding
+        ],
+        ["document", "quote", "values", "coder"],
+    )
+    result = check(db, [sheet], dry_run=True)
+    (finding,) = codes_of(result, "repeated-passage")
+    assert finding.row == 3 and "row 2" in finding.message and "twice" in finding.message
+    assert len(result.anchors) == 3
+
+
+def test_an_empty_document_cell_under_a_filled_one(db: Path, tmp_path: Path) -> None:
+    # A CSV export of a sheet whose interview cell was merged over its rows.
+    sheet = write_sheet(
+        tmp_path / "s.csv",
+        [["Entretien 2", OTHER, "epistemique"], ["", SAVED, "securite"]],
+        ["document", "quote", "values"],
+    )
+    result = check(db, [sheet], dry_run=True)
+    (finding,) = codes_of(result, "missing-document")
+    assert finding.row == 3 and "'Entretien 2'" in finding.hint and "merged" in finding.hint

@@ -156,6 +156,7 @@ class _SheetCheck:
         self.codes: list[CodeRow] = []
         self._open_names: dict[tuple[str, str], list[int]] = {}
         self._normalised: dict[tuple[str, Code], list[int]] = {}
+        self._last_document = ""  # the document cell of the last row that had one
 
     def add(self, row: int | None, severity: str, code: str, message: str, hint: str = "") -> None:
         self.findings.append(Finding(self.sheet.name, row, severity, code, message, hint))
@@ -254,8 +255,16 @@ class _SheetCheck:
     def _document(self, row: SheetRow) -> str | None:
         cell = row.get("document")
         if not cell:
-            self.add(row.row, ERROR, "missing-document", "no document given", _DOCUMENT_HINT)
+            hint = _DOCUMENT_HINT
+            if self._last_document:
+                hint = (
+                    f"the rows above give {self._last_document!r}: write it in this row too "
+                    "(cells merged over several rows keep their value only in an .xlsx file, "
+                    "not in a CSV export)"
+                )
+            self.add(row.row, ERROR, "missing-document", "no document given", hint)
             return None
+        self._last_document = cell
         doc_id = self.ctx.documents.resolve(cell)
         several = self.ctx.documents.matches(cell)
         if doc_id is None and len(several) > 1:
@@ -482,9 +491,11 @@ class _SheetCheck:
         """The same passage, for the same tool, coded twice with different values by one coder."""
         by_passage: dict[tuple[Any, ...], CodeRow] = {}
         for code in self.codes:
-            key = (code.document_id, code.start, code.end, code.coder, tuple(code.facets.get("tool", [])))
+            key = (code.document_id, *_words_span(code), code.coder, tuple(code.facets.get("tool", [])))
             first = by_passage.setdefault(key, code)
-            if first is not code and set(first.values) != set(code.values):
+            if first is code:
+                continue
+            if set(first.values) != set(code.values):
                 self.add(
                     code.row,
                     WARNING,
@@ -493,6 +504,26 @@ class _SheetCheck:
                     f"{', '.join(code.values)} here, {', '.join(first.values)} there",
                     "merge the two rows, or give them different tools",
                 )
+            else:
+                self.add(
+                    code.row,
+                    WARNING,
+                    "repeated-passage",
+                    f"same passage and values as row {first.row} (quoted differently): "
+                    "`vmatrix matrix` counts it twice",
+                    "delete one of the two rows",
+                )
+
+
+def _words_span(code: CodeRow) -> tuple[int, int]:
+    """A code's span without the punctuation at its edges: « Oui. » and oui are one passage."""
+    text = code.anchored_text
+    lead = len(text) - len(text.lstrip(_NOT_WORDS))
+    trail = len(text) - len(text.rstrip(_NOT_WORDS))
+    return code.start + lead, code.end - trail
+
+
+_NOT_WORDS = " \t\n\u00a0\u202f.,;:!?…«»“”\"'’()[]-—–"
 
 
 def _close_spellings(name: str, facet: Facet) -> list[str]:
