@@ -518,9 +518,10 @@ class _SheetCheck:
 def _words_span(code: CodeRow) -> tuple[int, int]:
     """A code's span without the punctuation at its edges: « Oui. » and oui are one passage."""
     text = code.anchored_text
+    start, end = code.start or 0, code.end or 0  # validated codes always have both
     lead = len(text) - len(text.lstrip(_NOT_WORDS))
     trail = len(text) - len(text.rstrip(_NOT_WORDS))
-    return code.start + lead, code.end - trail
+    return start + lead, end - trail
 
 
 _NOT_WORDS = " \t\n\u00a0\u202f.,;:!?…«»“”\"'’()[]-—–"
