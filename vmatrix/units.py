@@ -377,13 +377,25 @@ class Analysis:
         self.check_sheets(verbatims)
 
     def check_sheets(self, verbatims: list[Verbatim]) -> None:
-        """Note when codes of several sheets (coders) are counted together."""
-        sheets = sorted({v.sheet for v in verbatims if v.sheet})
-        if len(sheets) > 1:
-            self.notes.append(
-                f"codes of {len(sheets)} sheets ({', '.join(sheets)}) are counted together; "
-                "keep one with --where sheet=NAME"
-            )
+        """Note when sheets coding the same documents (two coders) are counted together.
+
+        Sheets that code different documents (one sheet per interview, or per batch)
+        are one coding, split for convenience: nothing to say about them.
+        """
+        by_document: dict[str, set[str]] = {}
+        for verbatim in verbatims:
+            if verbatim.sheet:
+                by_document.setdefault(verbatim.document, set()).add(verbatim.sheet)
+        shared = {doc: sheets for doc, sheets in by_document.items() if len(sheets) > 1}
+        if not shared:
+            return
+        sheets = sorted(set().union(*shared.values()))
+        documents = sorted(shared, key=natural_key)
+        listing = ", ".join(documents[:5]) + (f" and {len(documents) - 5} more" if len(documents) > 5 else "")
+        self.notes.append(
+            f"codes of {len(sheets)} sheets ({', '.join(sheets)}) code the same documents ({listing}) "
+            "and are counted together; keep one coder's with --where sheet=NAME"
+        )
 
 
 # -- loading ----------------------------------------------------------------------------
