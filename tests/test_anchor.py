@@ -153,3 +153,26 @@ def test_fragments_of_a_quote() -> None:
         "en ligne",
         "voila",
     ]
+
+
+def test_cited_form_keeps_the_cuts_in_the_transcripts_words() -> None:
+    from vmatrix.anchor import cited_form
+
+    def cite(quote: str) -> str | None:
+        anchor = Finder(TEXT).anchor(quote)
+        assert anchor is not None
+        return cited_form(TEXT, quote, anchor.start, anchor.end)
+
+    # The sheet's words are retyped (straight apostrophe, no accents); the citation has the
+    # transcript's, the cut where the researcher made it, and the full stop before it.
+    assert cite("On l'a refait en 2022. (...) Le coeur du metier reste le meme") == (
+        "on l’a refait en 2022. (...) Le cœur du métier reste le même"
+    )
+    # An insertion stays in its brackets; the closing quotation mark is kept.
+    assert (
+        cite("[Sa fille] dit « c’est notre vitrine ».") == "[Sa fille] dit «\u00a0c’est notre vitrine\u00a0»."
+    )
+    assert (
+        cite("Les clients commandent quand ils veulent...") == "Les clients commandent quand ils veulent..."
+    )
+    assert cite("Les clients commandent quand ils veulent, de chez eux") is None  # not cut: the passage

@@ -38,7 +38,7 @@ def test_json_text_is_the_transcript_slice(db: Path, data: Path) -> None:
     assert len(found) == 6  # seven codes, one orphaned
     with Corpus(db) as corpus:
         for quote in found:
-            assert set(quote) == {"document", "label", "start", "end", "text", "values", "facets"}
+            assert set(quote) == {"document", "label", "start", "end", "text", "cited", "values", "facets"}
             assert quote["text"] == corpus.text(quote["document"])[quote["start"] : quote["end"]]
     assert found[0]["label"] == "Entretien 1"
     assert found[0]["facets"]["tool"] == ["site-web"]

@@ -216,3 +216,30 @@ def test_an_empty_document_cell_under_a_filled_one(db: Path, tmp_path: Path) -> 
     result = check(db, [sheet], dry_run=True)
     (finding,) = codes_of(result, "missing-document")
     assert finding.row == 3 and "'Entretien 2'" in finding.hint and "merged" in finding.hint
+
+
+def test_quote_and_table_cite_a_cut_quote_as_the_sheet_cut_it(db: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from vmatrix.cli import app
+
+    cut = "Les clients commandent quand ils veulent (...) Le cœur du métier reste le même"
+    sheet = write_sheet(
+        tmp_path / "s.csv", [["1", cut, "localisation", "site web"]], ["document", "quote", "values", "tool"]
+    )
+    assert check(db, [sheet]).ok
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, ["--corpus", str(db), *args, "--codebook", str(CODEBOOK)])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    cited = f"« {cut} » (Entretien 1)"
+    assert cited in run("quote")
+    assert "de chez eux" not in run("quote", "-f", "markdown") + run("quote", "-f", "latex")
+    (found,) = json.loads(run("quote", "-f", "json"))
+    assert "de chez eux" in found["text"]  # the passage itself, exactly
+    assert found["cited"] == cut
+    assert cited in run("table", "--quotes", "-f", "markdown")

@@ -109,6 +109,54 @@ def has_editorial_marks(quote: str) -> bool:
     return bool(_EDITORIAL.search(quote))
 
 
+_TRAILING = ".,;:!?…»”\"'’ \u00a0\u202f"
+
+
+def cited_form(text: str, quote: str, start: int, end: int) -> str | None:
+    """The quote as the researcher cut it, in the transcript's own words.
+
+    Each piece of ``quote`` between its editorial marks is taken from ``text[start:end]``
+    (found in order, folded), and the marks stay where the sheet put them: the cuts
+    ``(...)``, ``[...]``, ``…`` and the insertions ``[le dirigeant]``. A paper must not
+    quote the words the researcher cut out. None when the quote has no marks (the span
+    is the citation) or its pieces are not all in the span.
+    """
+    quote = clean_quote(quote)
+    if not has_editorial_marks(quote):
+        return None
+    span = text[start:end]
+    folded = fold_for_matching(span)
+    out: list[str] = []
+    at = 0
+    pieces = _EDITORIAL.split(quote)
+    marks = [m.group(0) for m in _EDITORIAL.finditer(quote)]
+    for i, piece in enumerate(pieces):
+        wanted = fold_for_matching(piece).text
+        if wanted:
+            found = _word_occurrences(folded.text, wanted, at, limit=1)
+            if not found:
+                return None
+            first, last = folded.span(found[0], found[0] + len(wanted))
+            first, last = first + start, last + start
+            # Keep the punctuation the piece ends with ("sans contact." before a cut, "»").
+            trail = len(piece.rstrip()) - len(piece.rstrip().rstrip(_TRAILING))
+            stop = last
+            while stop < len(text) and stop - last < trail + 2 and text[stop] in _TRAILING:
+                stop += 1
+            if trail:
+                last = stop
+            at = found[0] + len(wanted)
+            words = text[first:last].rstrip()
+            out.append((" " if piece[:1].isspace() else "") + words + (" " if piece[-1:].isspace() else ""))
+        elif piece.strip():
+            out.append(piece)  # punctuation between two marks
+        elif piece:
+            out.append(" ")
+        if i < len(marks):
+            out.append(marks[i])
+    return re.sub(r"[ \t\r\n]+", " ", "".join(out)).strip(" ")
+
+
 @dataclass
 class Finder:
     """Finds quotes in one stored text; build one per document and reuse it."""

@@ -3,7 +3,9 @@
 Each quote is the transcript's own text between the verbatim's start and end (never the
 sheet's copy), cited « text » (Entretien 10), with its value forms and facets, some
 characters of context on request, and the words the lexicons matched in it (the stored
-suggestions' evidence) so a terminal can highlight them.
+suggestions' evidence) so a terminal can highlight them. A quote the sheet cut with
+``(...)`` or completed with ``[...]`` is cited the way the researcher cut it, each piece
+in the transcript's own words: the words cut out never reach the paper.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmatrix.anchor import cited_form
 from vmatrix.render import Table, latex_escape
 from vmatrix.units import Analysis, Condition, Verbatim, natural_key
 
@@ -30,10 +33,16 @@ class Quote:
     before: str = ""  # context, when asked
     after: str = ""
     highlights: list[tuple[int, int, bool]] = field(default_factory=list)  # offsets in text, negated
+    cited: str = ""  # the text as the sheet cut it, "(...)" and "[...]" kept; "" when not cut
 
     @property
     def document(self) -> str:
         return self.verbatim.document
+
+    @property
+    def shown(self) -> str:
+        """What a paper quotes: the researcher's cuts, else the transcript's passage."""
+        return self.cited or self.text
 
 
 @dataclass
@@ -87,7 +96,8 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
             }
         )
         # Highlight offsets are relative to before + text + after.
-        out.append(Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans))
+        cut = cited_form(text, verbatim.quote, start, end) if verbatim.quote else None
+        out.append(Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans, cut or ""))
     return out
 
 
@@ -124,7 +134,7 @@ def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        line = f"{before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})"
+        line = f"{before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})"
         blocks.append(line + "\n    " + " — ".join(p for p in (values, facets) if p) + "\n")
     return "\n".join(blocks)
 
@@ -135,12 +145,13 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
 
     out = []
     for quote in found:
-        whole = (quote.before + quote.text + quote.after).replace("\n", " ").replace("\t", " ")
-        cut, stop = len(quote.before), len(quote.before) + len(quote.text)
+        whole = (quote.before + quote.shown + quote.after).replace("\n", " ").replace("\t", " ")
+        cut, stop = len(quote.before), len(quote.before) + len(quote.shown)
         styled = Text(whole)
         styled.stylize("dim", 0, cut)
         styled.stylize("dim", stop, len(whole))
-        for start, end, negated in quote.highlights:
+        # Highlight offsets are into the transcript's passage, not into a cut citation.
+        for start, end, negated in quote.highlights if not quote.cited else ():
             styled.stylize("strike dim" if negated else "bold yellow", start, end)
         line = Text()
         if quote.before:
@@ -171,7 +182,7 @@ def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
         info = " — ".join(p for p in (f"*{values}*" if values else "", facets) if p)
-        blocks.append(f"> {before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
+        blocks.append(f"> {before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
     return "\n".join(blocks)
 
 
@@ -181,11 +192,11 @@ def to_latex(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        cited = f"{before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})"
+        line = f"{before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})"
         info = latex_escape(facets)
         if values:
             info = f"\\emph{{{latex_escape(values)}}}" + (f" --- {info}" if info else "")
-        blocks.append(f"\\begin{{quote}}\n{latex_escape(cited)}\\\\\n{info}\n\\end{{quote}}\n")
+        blocks.append(f"\\begin{{quote}}\n{latex_escape(line)}\\\\\n{info}\n\\end{{quote}}\n")
     return "\n".join(blocks)
 
 
@@ -200,6 +211,7 @@ def records(found: Sequence[Quote], *, context: bool) -> list[dict[str, Any]]:
             "start": verbatim.start,
             "end": verbatim.end,
             "text": quote.text,
+            "cited": quote.shown,
             "values": list(verbatim.values),
             "facets": {key: list(verbatim.facets.get(key, ())) for key in FACETS},
         }
@@ -218,13 +230,14 @@ def to_json(found: Sequence[Quote], *, context: bool) -> str:
 
 def to_table(found: Sequence[Quote], *, context: bool) -> Table:
     """One row per quote (CSV: ids, the text exactly as in the transcript)."""
-    columns = ["document", "label", "speaker", "start", "end", "text", "values", *FACETS]
+    columns = ["document", "label", "speaker", "start", "end", "text", "cited", "values", *FACETS]
     if context:
-        columns[5:6] = ["before", "text", "after"]
+        columns[5:7] = ["before", "text", "after", "cited"]
     rows = []
     for quote in found:
         verbatim = quote.verbatim
         texts = [quote.before, quote.text, quote.after] if context else [quote.text]
+        texts.append(quote.shown)
         rows.append(
             [
                 verbatim.document,
