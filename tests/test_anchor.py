@@ -161,7 +161,8 @@ def test_cited_form_keeps_the_cuts_in_the_transcripts_words() -> None:
     def cite(quote: str) -> str | None:
         anchor = Finder(TEXT).anchor(quote)
         assert anchor is not None
-        return cited_form(TEXT, quote, anchor.start, anchor.end)
+        found = cited_form(TEXT, quote, anchor.start, anchor.end)
+        return found.text if found else None
 
     # The sheet's words are retyped (straight apostrophe, no accents); the citation has the
     # transcript's, the cut where the researcher made it, and the full stop before it.

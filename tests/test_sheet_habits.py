@@ -243,3 +243,4 @@ def test_quote_and_table_cite_a_cut_quote_as_the_sheet_cut_it(db: Path, tmp_path
     assert "de chez eux" in found["text"]  # the passage itself, exactly
     assert found["cited"] == cut
     assert cited in run("table", "--quotes", "-f", "markdown")
+    assert f"«~{cut}~» (Entretien 1)" in run("quote", "-f", "latex")

@@ -29,6 +29,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from vmatrix.store import Corpus
 from vmatrix.textnorm import fold
@@ -112,7 +113,12 @@ def has_editorial_marks(quote: str) -> bool:
 _TRAILING = ".,;:!?…»”\"'’ \u00a0\u202f"
 
 
-def cited_form(text: str, quote: str, start: int, end: int) -> str | None:
+class Citation(NamedTuple):
+    text: str
+    end: int  # where the citation stops in the transcript (past ``end`` when it keeps "».")
+
+
+def cited_form(text: str, quote: str, start: int, end: int) -> Citation | None:
     """The quote as the researcher cut it, in the transcript's own words.
 
     Each piece of ``quote`` between its editorial marks is taken from ``text[start:end]``
@@ -128,6 +134,7 @@ def cited_form(text: str, quote: str, start: int, end: int) -> str | None:
     folded = fold_for_matching(span)
     out: list[str] = []
     at = 0
+    stop_at = end
     pieces = _EDITORIAL.split(quote)
     marks = [m.group(0) for m in _EDITORIAL.finditer(quote)]
     for i, piece in enumerate(pieces):
@@ -147,6 +154,7 @@ def cited_form(text: str, quote: str, start: int, end: int) -> str | None:
                 last = stop
             at = found[0] + len(wanted)
             words = text[first:last].rstrip()
+            stop_at = max(end, first + len(words))
             out.append((" " if piece[:1].isspace() else "") + words + (" " if piece[-1:].isspace() else ""))
         elif piece.strip():
             out.append(piece)  # punctuation between two marks
@@ -154,7 +162,7 @@ def cited_form(text: str, quote: str, start: int, end: int) -> str | None:
             out.append(" ")
         if i < len(marks):
             out.append(marks[i])
-    return re.sub(r"[ \t\r\n]+", " ", "".join(out)).strip(" ")
+    return Citation(re.sub(r"[ \t\r\n]+", " ", "".join(out)).strip(" "), stop_at)
 
 
 @dataclass

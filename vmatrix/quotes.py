@@ -34,6 +34,7 @@ class Quote:
     after: str = ""
     highlights: list[tuple[int, int, bool]] = field(default_factory=list)  # offsets in text, negated
     cited: str = ""  # the text as the sheet cut it, "(...)" and "[...]" kept; "" when not cut
+    kept: int = 0  # characters of ``after`` the citation ends with (its closing "».")
 
     @property
     def document(self) -> str:
@@ -97,7 +98,10 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
         )
         # Highlight offsets are relative to before + text + after.
         cut = cited_form(text, verbatim.quote, start, end) if verbatim.quote else None
-        out.append(Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans, cut or ""))
+        quote = Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans)
+        if cut:
+            quote.cited, quote.kept = cut.text, cut.end - end
+        out.append(quote)
     return out
 
 
@@ -124,8 +128,9 @@ def _flat(text: str) -> str:
 def _ellipsis(quote: Quote) -> tuple[str, str]:
     """Context with … where it is cut inside the transcript."""
     before = _flat(quote.before)
-    after = _flat(quote.after)
-    return (f"…{before} " if before else "", f" {after}…" if after else "")
+    after = _flat(quote.after[quote.kept :])
+    glue = "" if after[:1] in tuple(".,…)") else " "  # « ... rien ». not « ... rien » .
+    return (f"…{before} " if before else "", f"{glue}{after}…" if after else "")
 
 
 def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
@@ -145,7 +150,8 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
 
     out = []
     for quote in found:
-        whole = (quote.before + quote.shown + quote.after).replace("\n", " ").replace("\t", " ")
+        after = quote.after[quote.kept :]
+        whole = (quote.before + quote.shown + after).replace("\n", " ").replace("\t", " ")
         cut, stop = len(quote.before), len(quote.before) + len(quote.shown)
         styled = Text(whole)
         styled.stylize("dim", 0, cut)
@@ -161,7 +167,7 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
         line.append("« ")
         line.append_text(styled[cut:stop])
         line.append(" »")
-        if quote.after:
+        if after:
             line.append(" ")
             line.append_text(styled[stop:])
             line.append("…", "dim")
@@ -192,7 +198,8 @@ def to_latex(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        line = f"{before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})"
+        # No-break spaces inside « » (written ~): LaTeX must not break a line after «.
+        line = f"{before}«\u00a0{_flat(quote.shown)}\u00a0»{after} ({quote.verbatim.label})"
         info = latex_escape(facets)
         if values:
             info = f"\\emph{{{latex_escape(values)}}}" + (f" --- {info}" if info else "")

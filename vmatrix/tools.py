@@ -183,5 +183,5 @@ def quote_texts(corpus: Any, rows: Sequence[ToolRow]) -> tuple[dict[Verbatim, tu
             text = texts[verbatim.document]
             passage = text[verbatim.start : verbatim.end]
             cut = cited_form(text, verbatim.quote, verbatim.start, verbatim.end) if verbatim.quote else None
-            out[verbatim] = (passage, cut or passage)
+            out[verbatim] = (passage, cut.text if cut else passage)
     return out, orphaned
