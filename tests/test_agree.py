@@ -194,3 +194,24 @@ def test_csv_keeps_negative_coefficients_as_numbers() -> None:
 
     text = to_csv(Table(["value form", "kappa", "alpha"], [["- fonctionnelle", -0.111, -3]]))
     assert text.splitlines()[1] == "'- fonctionnelle,-0.111,-3"
+
+
+def test_a_coder_typed_two_ways_is_one_coder(tmp_path: Path) -> None:
+    db = make_corpus(tmp_path / "c.db")
+    quote = "Les clients commandent quand ils veulent, de chez eux, et on expédie."
+    other = "Ma fille s’en occupe, et j’y prends du plaisir aussi."
+    rows = [
+        ["entretien-01", quote, "localisation", "", "", "", "", "", "CM"],
+        ["entretien-01", other, "hedonique", "", "", "", "", "", "cm "],
+        ["entretien-01", quote, "localisation", "", "", "", "", "", "JB"],
+    ]
+    with Corpus(db) as corpus:
+        from vmatrix.validate import validate_sheets
+
+        assert validate_sheets(corpus, [write_sheet(tmp_path / "s.csv", rows)], load_codebook(CODEBOOK)).ok
+        result = agreement(corpus, ["localisation", "hedonique"], coders=["cm", "jb"])
+    assert result.coders == ["CM", "JB"]
+    assert [u.values for u in result.units] == [
+        {"CM": {"localisation"}, "JB": {"localisation"}},
+        {"CM": {"hedonique"}, "JB": set()},
+    ]
