@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.coding import CODEBOOK, INTERVIEW_1, INTERVIEW_2, make_corpus, write_sheet
+from tests.coding import CODEBOOK, HEADER, INTERVIEW_1, INTERVIEW_2, make_corpus, write_sheet
 from vmatrix.codebook import load_codebook
 from vmatrix.store import Corpus
 from vmatrix.validate import Validation, validate_sheets
@@ -244,3 +244,28 @@ def test_quote_and_table_cite_a_cut_quote_as_the_sheet_cut_it(db: Path, tmp_path
     assert found["cited"] == cut
     assert cited in run("table", "--quotes", "-f", "markdown")
     assert f"«~{cut}~» (Entretien 1)" in run("quote", "-f", "latex")
+
+
+def test_both_coders_sheets_at_once_and_a_renamed_sheet_forgotten(db: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vmatrix.cli import app
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(app, ["--corpus", str(db), "validate", *args, "--codebook", str(CODEBOOK)])
+
+    path = workbook(tmp_path / "grille.xlsx")
+    both = run(str(path), "--sheet", "Codage CM", "--sheet", "Codage JB")
+    assert both.exit_code == 0, both.output
+    assert "grille.xlsx:Codage CM: 3 rows" in both.stderr and "grille.xlsx:Codage JB: 3 rows" in both.stderr
+    # The CM sheet, exported and edited, comes back under another name and replaces it.
+    edited = write_sheet(tmp_path / "cm-v2.csv", [["1", QUOTE, "localisation", "site web"]], HEADER[:4])
+    missing = run(str(edited), "--forget", "grille.xlsx:Codage")
+    assert missing.exit_code == 1 and "stored sheets: grille.xlsx:Codage CM" in missing.stdout
+    replaced = run(str(edited), "--forget", "grille.xlsx:Codage CM")
+    assert replaced.exit_code == 0, replaced.output
+    assert "grille.xlsx:Codage CM: forgotten, 3 code(s) removed." in replaced.stderr
+    with Corpus(db) as corpus:
+        assert sorted({c.sheet for c in corpus.codes()}) == ["cm-v2.csv", "grille.xlsx:Codage JB"]
+    alone = run("--forget", "cm-v2.csv")
+    assert alone.exit_code == 0 and "cm-v2.csv: forgotten, 1 code(s) removed." in alone.stderr

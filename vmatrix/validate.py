@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ class Validation:
     findings: list[Finding]
     anchors: list[AnchorRecord]
     stored: bool = False
+    forgotten: dict[str, int] = field(default_factory=dict)  # sheet -> codes removed
 
     @property
     def ok(self) -> bool:
@@ -581,19 +583,41 @@ def validate_sheets(
     paths: list[Path],
     codebook: Codebook,
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     encoding: str | None = None,
     dry_run: bool = False,
+    forget: Sequence[str] = (),
 ) -> Validation:
     """Check ``paths`` and, when none has an error and not ``dry_run``, store them all.
 
     All sheets are stored in one transaction, each replacing what the same sheet
-    (by file name) stored before; one error anywhere stores nothing.
+    (by name) stored before; one error anywhere stores nothing. ``sheet`` names the
+    worksheets to read in each workbook (default: the first). The stored sheets named in
+    ``forget`` (a sheet renamed, or replaced by an edited export) are removed in the same
+    transaction.
     """
-    sheets = [read_coding_sheet(path, sheet=sheet, encoding=encoding) for path in paths]
+    worksheets: list[str | None] = [sheet] if sheet is None or isinstance(sheet, str) else list(sheet)
+    sheets = [
+        read_coding_sheet(path, sheet=name, encoding=encoding)
+        for path in paths
+        for name in (worksheets if path.suffix.lower() in (".xlsx", ".xlsm") else [None])
+    ]
     context = _Context(corpus, codebook, DocumentIndex(corpus.documents()))
     reports: list[SheetReport] = []
     findings: list[Finding] = []
+    stored_names = [s["name"] for s in corpus.sheets()]
+    for name in forget:
+        if name not in stored_names:
+            findings.append(
+                Finding(
+                    name,
+                    None,
+                    ERROR,
+                    "unknown-sheet",
+                    f"--forget {name!r}: no such sheet is stored",
+                    f"stored sheets: {', '.join(stored_names) or 'none'}",
+                )
+            )
     anchors: list[AnchorRecord] = []
     names: dict[str, Path] = {}
     for coding_sheet in sheets:
@@ -619,6 +643,9 @@ def validate_sheets(
     result = Validation(reports, findings, anchors)
     if result.ok and not dry_run:
         with corpus.transaction():
+            for name in forget:
+                if name not in names:  # else the sheet validated now replaces it anyway
+                    result.forgotten[name] = corpus.forget_sheet(name)
             for report, coding_sheet in zip(reports, sheets, strict=True):
                 report.replaced = corpus.replace_sheet(
                     report.name, str(coding_sheet.path.resolve()), coding_sheet.sha256, report.codes
