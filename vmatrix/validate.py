@@ -9,8 +9,8 @@ researcher can fix the sheet in one pass. Errors block storing; warnings and not
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
