@@ -269,3 +269,39 @@ def test_both_coders_sheets_at_once_and_a_renamed_sheet_forgotten(db: Path, tmp_
         assert sorted({c.sheet for c in corpus.codes()}) == ["cm-v2.csv", "grille.xlsx:Codage JB"]
     alone = run("--forget", "cm-v2.csv")
     assert alone.exit_code == 0 and "cm-v2.csv: forgotten, 1 code(s) removed." in alone.stderr
+
+
+def test_columns_spread_numbered_unlabelled_and_an_unclosed_quotation(db: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Entretien", "Verbatim", "Valeur 1", "Valeur 2", "Outil", "Outil", "Début", "Fin"])
+    start = INTERVIEW_1.index(QUOTE)
+    ws.append(
+        [1, "", "Localisation", "Fonctionnelle", "site web", "téléphone", float(start), f"{start + 9}.0"]
+    )
+    ws.append([2, OTHER, "(à revoir)", None, None, None, None, None, "une note sans en-tête"])
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    result = check(db, [path], dry_run=True)
+    assert [(f.code, f.row) for f in result.findings if f.severity == "error"] == [("empty-values", 3)]
+    (unlabelled,) = codes_of(result, "unlabelled-column")
+    assert "column I has no header" in unlabelled.message and unlabelled.row == 3
+    assert not codes_of(result, "unknown-column")
+    (anchor,) = result.anchors  # offsets as a spreadsheet writes numbers: 12.0
+    assert (anchor.start, anchor.end, anchor.kind) == (start, start + 9, "offsets")
+    from vmatrix.sheet import read_coding_sheet
+
+    first = read_coding_sheet(path).rows[0]
+    assert (first.get("values"), first.get("tool")) == ("Localisation; Fonctionnelle", "site web; téléphone")
+
+    swallowed = tmp_path / "s.csv"
+    swallowed.write_text(f'document;quote;values\n1;"{QUOTE};localisation\n2;{OTHER};epistemique\n')
+    result = check(db, [swallowed], dry_run=True)
+    assert [f.code for f in result.findings] == ["unclosed-quotation"]
+    multiline = tmp_path / "m.csv"  # a quote over two turns, with a semicolon: no false alarm
+    multiline.write_text(
+        'document;quote;values\n1;"Et le site ?\nR : Alors [Nom société] ; on l’a refait";fonctionnelle\n'
+    )
+    assert not codes_of(check(db, [multiline], dry_run=True), "unclosed-quotation")

@@ -85,6 +85,8 @@ class CodingSheet:
     header_row: int = 1  # the spreadsheet row holding the headers
     worksheet: str | None = None  # XLSX: the sheet read
     worksheets: list[str] = field(default_factory=list)  # XLSX: every sheet of the workbook
+    unlabelled: dict[int, list[int]] = field(default_factory=dict)  # column index -> rows with a cell
+    delimiter: str | None = None  # CSV
 
     @property
     def name(self) -> str:
@@ -98,19 +100,32 @@ class CodingSheet:
 def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> CodingSheet:
     """Read a CSV or XLSX coding sheet (``sheet``: the XLSX sheet to read, else the first)."""
     table = _from_header(read_sheet(path, sheet=sheet, encoding=encoding))
-    columns, unmatched = match_headers(table.headers, FIELDS)
+    columns, _ = match_headers(table.headers, FIELDS)
     informative = {header_key(name) for name in INFORMATIVE}
-    ignored = [h for h in unmatched if header_key(h) not in informative]
+    more = _more_columns(table.headers, columns)
+    used = {*columns.values(), *(i for indexes in more.values() for i in indexes)}
+    ignored = [
+        h for i, h in enumerate(table.headers) if h and i not in used and header_key(h) not in informative
+    ]
     width = len(table.headers)
     raw = dict(table.rows)
-    rows = [
-        SheetRow(
-            number,
-            {name: cell.strip() for name, cell in cells.items()},
-            [c.strip() for c in raw[number][width:] if c.strip()],
+    rows = []
+    unlabelled: dict[int, list[int]] = {}
+    for number, cells in table.records(columns):
+        line = raw[number]
+        for name, indexes in more.items():
+            parts = [cells.get(name, ""), *(line[i] if i < len(line) else "" for i in indexes)]
+            cells[name] = (" ; " if name == "memo" else "; ").join(p.strip() for p in parts if p.strip())
+        for i, cell in enumerate(line[:width]):
+            if cell.strip() and not table.headers[i]:
+                unlabelled.setdefault(i, []).append(number)
+        rows.append(
+            SheetRow(
+                number,
+                {name: cell.strip() for name, cell in cells.items()},
+                [c.strip() for c in line[width:] if c.strip()],
+            )
         )
-        for number, cells in table.records(columns)
-    ]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return CodingSheet(
         path,
@@ -121,7 +136,30 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
         header_row=table.header_row,
         worksheet=table.worksheet,
         worksheets=table.worksheets,
+        unlabelled=unlabelled,
+        delimiter=table.delimiter,
     )
+
+
+# Fields a sheet may spread over several columns ("Valeur 1", "Valeur 2"; "Outils" twice):
+# their cells are read as one list.
+MULTI = ("values", "tool", "nature", "lever", "initiator", "beneficiary", "memo")
+
+
+def _more_columns(headers: list[str], columns: dict[str, int]) -> dict[str, list[int]]:
+    """Further columns of the fields in :data:`MULTI`: a header repeated, or numbered."""
+    lookup = {header_key(alias): name for name, names in FIELDS.items() for alias in names}
+    more: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        key = header_key(header)
+        name = lookup.get(key) or lookup.get(re.sub(r"\d+$", "", key))
+        if name not in MULTI or columns.get(name) == i:
+            continue
+        if name not in columns:
+            columns[name] = i  # "Valeur 1" with no plain "Valeurs" column
+        else:
+            more.setdefault(name, []).append(i)
+    return more
 
 
 # Rows above the header that a sheet may hold: a title, a date, a legend, group headings.

@@ -188,12 +188,34 @@ class _SheetCheck:
                     + ", ".join(repr(c) for c in row.overflow),
                     "a cell holds the column separator: put that cell in quotes, or re-export the sheet",
                 )
+            if self._swallowed(row):
+                continue
             code = self._row(row)
             if code is not None:
                 self.codes.append(code)
         self._report_open_names()
         self._report_normalised()
         self._conflicts()
+
+    def _swallowed(self, row: SheetRow) -> bool:
+        """A CSV cell whose lines hold the separator: an unclosed quotation mark made the
+        rows below part of it (reported, and the row is not read further)."""
+        delimiter = self.sheet.delimiter
+        enough = max(2, len(self.sheet.columns) - 1)  # a line that looks like a row of the sheet
+        for name, cell in row.cells.items():
+            if delimiter and any(line.count(delimiter) >= enough for line in cell.split("\n")[1:]):
+                lines = cell.count("\n")
+                self.add(
+                    row.row,
+                    ERROR,
+                    "unclosed-quotation",
+                    f"the {name} cell runs over {lines + 1} lines that hold the separator "
+                    f"{delimiter!r}: the rows below were read into it",
+                    'a quotation mark (") opened in this cell is not closed: close it, or double it ("") '
+                    "if it is part of the text",
+                )
+                return True
+        return False
 
     def _columns_ok(self) -> bool:
         columns = self.sheet.columns
@@ -214,6 +236,15 @@ class _SheetCheck:
             )
         for name in missing:
             self.add(header, ERROR, "missing-column", f"no {name!r} column", hint)
+        for index, rows in self.sheet.unlabelled.items():
+            self.add(
+                rows[0],
+                WARNING,
+                "unlabelled-column",
+                f"column {_column_name(index, self.sheet)} has no header: its cells are ignored "
+                f"(rows {_rows(rows)})",
+                "give the column a header (memo, if it holds notes)",
+            )
         return not missing
 
     def _row(self, row: SheetRow) -> CodeRow | None:
@@ -310,6 +341,14 @@ class _SheetCheck:
                 "value-comment",
                 "comment in the values read as a memo: " + "; ".join(repr(c) for c in comments),
                 "put comments in the memo column",
+            )
+        if not split_values(cell):
+            self.add(
+                row.row,
+                ERROR,
+                "empty-values",
+                "no value form given, only a comment",
+                f"give one or more of: {', '.join(codebook.value_ids)}",
             )
         for part in split_values(cell):
             for name, known in group_words(part, lambda n: codebook.resolve_value(n) is not None):
@@ -475,7 +514,7 @@ class _SheetCheck:
         if not start and not end:
             return False, None
         try:
-            first, last = int(start), int(end)
+            first, last = _offset(start), _offset(end)
         except ValueError:
             first, last = -1, -1
         if not (0 <= first < last <= length):
@@ -554,6 +593,25 @@ _COLUMNS_HINT = (
 )
 _DOCUMENT_HINT = "give the document id (entretien-01), its label (Entretien 1) or its number"
 _QUOTE_HINT = "copy the verbatim into the quote column"
+
+
+def _offset(cell: str) -> int:
+    """A character offset, also as a spreadsheet may write it (``12.0``)."""
+    number = float(cell.replace(",", "."))
+    if not number.is_integer():
+        raise ValueError(cell)
+    return int(number)
+
+
+def _column_name(index: int, sheet: CodingSheet) -> str:
+    """A column as the spreadsheet names it: F in a workbook, 6 in a CSV file."""
+    if sheet.delimiter is not None:
+        return str(index + 1)
+    name, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
 
 
 def _rows(rows: list[int], limit: int = 12) -> str:
