@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,9 @@ class _Context:
 
     def finder(self, doc_id: str) -> Finder:
         if doc_id not in self.finders:
-            self.finders[doc_id] = Finder(self.corpus.text(doc_id))
+            turns = self.corpus.segments(doc_id)
+            between = tuple((a.end, b.start) for a, b in pairwise(turns) if a.end < b.start)
+            self.finders[doc_id] = Finder(self.corpus.text(doc_id), between_turns=between)
         return self.finders[doc_id]
 
 
