@@ -295,3 +295,10 @@ def test_narrow_terminals_get_short_unique_headers(analysis: Analysis) -> None:
     assert len(set(headers)) == 11 and max(len(h) for h in headers) < len("Personnalisation")
     assert headers[3] == "Sociale" and headers[7].startswith("Sociali")
     assert [row[0] for row in narrow.rows] == headers  # rows named alike
+
+
+def test_stats_title_says_which_correction(db: Path, data: Path) -> None:
+    plain = run(db, data, "--stats", "--correction", "none", "-f", "markdown").stdout
+    assert "Fisher's exact test, no correction, alpha 0.05" in plain
+    holm = run(db, data, "--stats", "-f", "markdown").stdout
+    assert "Fisher's exact test, holm correction" in holm

@@ -331,7 +331,8 @@ def describe(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, pair
     else:
         what = f"{analysis.key_label(table.rows_key)} × {analysis.key_label(table.cols_key)}"
     if pairs:
-        how = f"Fisher's exact test, {options.correction} correction, alpha {options.alpha:g}"
+        correction = "no correction" if options.correction == "none" else f"{options.correction} correction"
+        how = f"Fisher's exact test, {correction}, alpha {options.alpha:g}"
         head = f"Pairs of {what} against independence"
     else:
         if options.percent:
