@@ -143,17 +143,18 @@ def test_facet_names_separated_by_commas(db: Path, tmp_path: Path) -> None:
         tmp_path / "s.csv",
         [
             ["1", QUOTE, "localisation", "site web, réseaux sociaux"],
+            ["1", QUOTE, "fonctionnelle", "Site web / téléphone"],
             ["2", OTHER, "epistemique", "supervision, pilotage"],  # no known name: kept whole
         ],
         ["document", "quote", "values", "tool"],
     )
     result = check(db, [sheet])
     assert result.ok
-    (split,) = codes_of(result, "split-tool")
-    assert split.row == 2 and split.severity == "info"
+    assert [(f.row, f.severity) for f in codes_of(result, "split-tool")] == [(2, "info"), (3, "info")]
     with Corpus(db) as corpus:
-        first, second = sorted(corpus.codes(), key=lambda c: c.row)
+        first, slash, second = sorted(corpus.codes(), key=lambda c: c.row)
     assert first.facets["tool"] == ["site-web", "reseaux-sociaux"]
+    assert slash.facets["tool"] == ["site-web", "téléphone"]
     assert second.facets["tool"] == ["supervision, pilotage"]
 
 

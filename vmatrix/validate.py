@@ -406,7 +406,7 @@ class _SheetCheck:
         sociaux" is two tools), with a note."""
         names: list[str] = []
         for name in split_facet(row.get(facet.id)):
-            parts = [p.strip() for p in re.split(r",|\s\+\s", name) if p.strip()]
+            parts = [p.strip() for p in re.split(r",|/|\s\+\s", name) if p.strip()]
             if len(parts) > 1 and facet.resolve(name) is None and any(facet.resolve(p) for p in parts):
                 self.add(
                     row.row,
