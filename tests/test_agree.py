@@ -215,3 +215,22 @@ def test_a_coder_typed_two_ways_is_one_coder(tmp_path: Path) -> None:
         {"CM": {"localisation"}, "JB": {"localisation"}},
         {"CM": {"hedonique"}, "JB": set()},
     ]
+
+
+def test_rows_without_a_coder_in_a_one_coder_sheet_are_that_coders(tmp_path: Path) -> None:
+    db = make_corpus(tmp_path / "c.db")
+    quote = "Les clients commandent quand ils veulent, de chez eux, et on expédie."
+    other = "Ma fille s’en occupe, et j’y prends du plaisir aussi."
+    cm = [["entretien-01", quote, "localisation", "", "", "", "", "", "CM"]]
+    cm.append(["entretien-01", other, "hedonique", "", "", "", "", "", ""])
+    jb = [["entretien-01", quote, "localisation", "", "", "", "", "", "JB"]]
+    with Corpus(db) as corpus:
+        from vmatrix.validate import validate_sheets
+
+        sheets = [write_sheet(tmp_path / "cm.csv", cm), write_sheet(tmp_path / "jb.csv", jb)]
+        result = validate_sheets(corpus, sheets, load_codebook(CODEBOOK))
+        (missing,) = [f for f in result.findings if f.code == "missing-coder"]
+        assert missing.row == 3 and "as CM's" in missing.message
+        found = agreement(corpus, ["localisation", "hedonique"])
+    assert found.coders == ["CM", "JB"]  # not a third coder "cm.csv"
+    assert len(found.units) == 2

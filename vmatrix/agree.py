@@ -81,6 +81,13 @@ def agreement(
     codes = corpus.codes(documents=documents, sheets=sheets)
     orphaned = sum(1 for c in codes if c.status == "orphaned")
     codes = [c for c in codes if c.status != "orphaned" and c.start is not None and c.end is not None]
+    # A row whose coder cell was left empty in a sheet that names one coder is theirs.
+    by_sheet: dict[str, dict[str, str]] = {}  # sheet -> folded coder -> a spelling
+    for code in codes:
+        if code.coder:
+            by_sheet.setdefault(code.sheet, {}).setdefault(fold_code(code.coder), code.coder)
+    sole = {sheet: next(iter(found.values())) for sheet, found in by_sheet.items() if len(found) == 1}
+    codes = [c if c.coder or c.sheet not in sole else replace(c, coder=sole[c.sheet]) for c in codes]
     # "CM", "cm" and "C.M." are one coder, named as most of their codes name them.
     spellings: dict[str, Counter[str]] = {}
     for code in codes:

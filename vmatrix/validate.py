@@ -198,6 +198,7 @@ class _SheetCheck:
                 self.codes.append(code)
         self._report_open_names()
         self._report_normalised()
+        self._report_missing_coders()
         self._conflicts()
 
     def _swallowed(self, row: SheetRow) -> bool:
@@ -419,6 +420,27 @@ class _SheetCheck:
             else:
                 names.append(name)
         return names
+
+    def _report_missing_coders(self) -> None:
+        """A coder column with some cells left empty: say whose those rows are."""
+        if "coder" not in self.sheet.columns:
+            return
+        named = {fold_code(c.coder): c.coder for c in self.codes if c.coder}
+        empty = [c.row for c in self.codes if not c.coder]
+        if not empty or not named:
+            return
+        whose = (
+            f"`vmatrix agree` counts them as {next(iter(named.values()))}'s, the only coder named here"
+            if len(named) == 1
+            else f"`vmatrix agree` counts them as a coder of their own, {self.sheet.name!r}"
+        )
+        self.add(
+            empty[0],
+            WARNING,
+            "missing-coder",
+            f"no coder given in {len(empty)} row(s) (rows {_rows(empty)}): {whose}",
+            "fill in the coder column",
+        )
 
     def _report_normalised(self) -> None:
         """Value forms written with other case or accents: one warning per spelling."""
