@@ -60,7 +60,8 @@ DRAFT_COLUMNS = [COLUMNS[0], "segment", "speaker", *COLUMNS[1:]]
 INFORMATIVE = ("segment", "speaker", "score", "evidence", "label", "sheet", "row", "anchor", "status")
 FACET_FIELDS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
-_VALUE_SEPARATORS = re.compile(r"[;,/|\n+&]+|\s(?:et|and)\s", re.IGNORECASE)
+_VALUE_SEPARATORS = re.compile(r"[;,/|\n+&]+")
+_AND = ("et", "and")  # "Sécurité et Bénévolence": a word between two names
 _COMMENTS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _FACET_SEPARATORS = re.compile(r"[;|\n]+")
 
@@ -193,7 +194,7 @@ def value_comments(cell: str) -> tuple[str, list[str]]:
 
 
 def split_values(cell: str) -> list[str]:
-    """Value-form names in a cell: separated by ``; , / | + &``, "et", new lines or spaces.
+    """Value-form names in a cell: separated by ``; , / | + &``, new lines or spaces.
 
     Spaces separate only where they must: ``Fonctionnelle Localisation`` is two names,
     but a name of several words (an alias such as ``bien être``) is kept whole when
@@ -223,7 +224,7 @@ def group_words(part: str, known: Callable[[str], bool]) -> list[tuple[str, bool
         else:
             if out and not out[-1][1]:
                 out[-1] = (f"{out[-1][0]} {words[i]}", False)
-            else:
+            elif not (out and words[i].lower() in _AND):  # "et" after a known name joins two
                 out.append((words[i], False))
             i += 1
     return out
