@@ -520,7 +520,9 @@ class _SheetCheck:
                 row.row,
                 WARNING,
                 "quote-fuzzy",
-                f"quote found only approximately ({anchor.score:.0%}) in {doc_id}",
+                f"the quote starts or ends inside a word of {doc_id}; anchored to whole words"
+                if anchor.score >= 1.0
+                else f"quote found only approximately ({anchor.score:.0%}) in {doc_id}",
                 f"found: {_show(finder.span(anchor))}; correct the quote if that is not it",
             )
         return anchor
