@@ -309,7 +309,8 @@ def test_columns_spread_numbered_unlabelled_and_an_unclosed_quotation(db: Path, 
 
 
 def test_a_quote_cut_inside_a_word(db: Path, tmp_path: Path) -> None:
-    sheet = write_sheet(tmp_path / "s.csv", [["1", "ients commandent quand ils veul", "localisation"]], HEADER[:3])
+    rows = [["1", "ients commandent quand ils veul", "localisation"]]
+    sheet = write_sheet(tmp_path / "s.csv", rows, HEADER[:3])
     result = check(db, [sheet], dry_run=True)
     (finding,) = codes_of(result, "quote-fuzzy")
     assert "inside a word" in finding.message and "« clients commandent quand ils veulent »" in finding.hint
