@@ -187,7 +187,8 @@ def test_terms_naming_a_problem_are_never_negated() -> None:
 
 
 def test_sequence_matcher_finds_what_spacy_finds() -> None:
-    """Token patterns of NORM values run outside spaCy's Matcher: same matches, on random text."""
+    """Token patterns of NORM and LOWER values run outside spaCy's Matcher: same matches,
+    on random text (here a token's LOWER is its word, its NORM the word's successor)."""
     import random
 
     from spacy.matcher import Matcher
@@ -200,30 +201,35 @@ def test_sequence_matcher_finds_what_spacy_finds() -> None:
         [{"NORM": "a", "OP": "?"}, {"NORM": "b"}, {"NORM": {"IN": ["c", "d"]}, "OP": "*"}],
         [{"NORM": "b", "OP": "+"}],
         [{"NORM": "c", "OP": "*"}, {"NORM": "a"}, {"NORM": "b", "OP": "?"}, {"NORM": "c", "OP": "+"}],
+        [{"LOWER": "a"}, {"NORM": {"IN": ["c", "d"]}, "OP": "*"}, {"LOWER": {"IN": ["d", "e"]}}],
+        [{"LOWER": {"IN": ["b", "c"]}, "OP": "+"}, {"NORM": "b", "OP": "?"}, {"LOWER": "a"}],
     ]
     vocab = Vocab()
     rng = random.Random(3)
     for tokens in patterns:
         matcher = Matcher(vocab)
         matcher.add("p", [tokens])
-        steps = [(frozenset(vocab.strings.add(w) for w in words), op) for words, op in _steps(tokens)]  # type: ignore[union-attr]
+        steps = _steps(tokens)
+        assert steps is not None
+        hashed = [(column, frozenset(vocab.strings.add(w) for w in words), op) for column, words, op in steps]
         for _ in range(300):
             words = [rng.choice("abcde") for _ in range(rng.randint(1, 9))]
-            doc = _segment(vocab, [(w, w) for w in words])
+            doc = _segment(vocab, [(w, "abcdea"["abcde".index(w) + 1]) for w in words])
             expected = sorted((start, end) for _, start, end in matcher(doc))
-            norms = [t.norm for t in doc]
-            assert sorted(_sequence_matches(norms, steps)) == expected, (tokens, words)
+            columns = ([t.norm for t in doc], [t.lower for t in doc])
+            assert sorted(_sequence_matches(columns, hashed)) == expected, (tokens, words)
 
 
-def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
-    """LOWER is the folded word as written: "Gagné" is "gagne"."""
+def test_patterns_on_the_word_as_written() -> None:
+    """LOWER is the folded word as written: "Gagné" is "gagne"; such patterns run on the
+    sequence matcher like NORM ones."""
     pattern = [{"LOWER": "gagne"}, {"NORM": {"IN": ["beaucoup", "de"]}, "OP": "*"}, {"NORM": "temps"}]
     lexicon = _lexicon(
         {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("gagné ... temps", 2.0, pattern)])},
         {},
     )
     matcher = LexiconMatcher(lexicon)
-    assert not isinstance(matcher.token_patterns[0].matcher, list)
+    assert isinstance(matcher.token_patterns[0].matcher, list)
     docbin = _docbin(
         [("Gagné", "gagner"), ("beaucoup", "beaucoup"), ("de", "de"), ("temps", "temps")],
         [("gagner", "gagner"), ("du", "de"), ("temps", "temps")],
@@ -232,3 +238,23 @@ def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
         [("fonctionnelle", "gagné ... temps", "Gagné beaucoup de temps", False)],
         [],
     ]
+
+
+def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
+    pattern = [{"POS": "NOUN"}, {"NORM": "temps"}]
+    lexicon = _lexicon(
+        {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("nom + temps", 1.0, pattern)])}, {}
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert not isinstance(matcher.token_patterns[0].matcher, list)
+    docbin = _docbin([("gain", "gain"), ("temps", "temps")], [("temps", "temps")])
+    assert _found(matcher, docbin) == [[("fonctionnelle", "nom + temps", "gain temps", False)], []]
+
+
+def test_one_word_patterns_on_the_word_as_written_are_phrases() -> None:
+    pattern = [{"LOWER": {"IN": ["emu", "emue"]}}]
+    lexicon = _lexicon({"hedonique": _value("hedonique", {}, patterns=[Pattern("ému", 1.0, pattern)])}, {})
+    matcher = LexiconMatcher(lexicon)
+    assert matcher.token_patterns == []
+    docbin = _docbin([("Émue", "émouvoir"), ("oui", "oui")])
+    assert _found(matcher, docbin) == [[("hedonique", "ému", "Émue", False)]]

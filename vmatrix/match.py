@@ -13,12 +13,14 @@ two segments are dropped. Three matchers look for the lexicon:
   one-word term), to survive lemmatiser errors in the corpus ("communautés" read
   "communauter");
 * the lexicon's token patterns: those made only of ``NORM`` values and ``?`` are
-  expanded into phrases for the first matcher. The others run only on the segments
-  holding the rare words they cannot do without, from the first to the last of them
-  (spaCy's ``IN`` predicates are Python calls: on every token they would cost more
-  than everything else): patterns of ``NORM`` values with ``*`` or ``+`` by a small
-  sequence matcher over the stored lemmas, which finds what spaCy's ``Matcher``
-  finds (a test checks it), patterns testing other attributes by ``Matcher`` itself.
+  expanded into phrases for the first matcher, those made only of ``LOWER`` values
+  and ``?`` for the second. The others run only on the segments holding the rare
+  words they cannot do without, from the first to the last of them (spaCy's ``IN``
+  predicates are Python calls: on every token they would cost more than everything
+  else): patterns of ``NORM`` and ``LOWER`` values with ``*`` or ``+`` by a small
+  sequence matcher over the stored lemmas and folded words, which finds what spaCy's
+  ``Matcher`` finds (a test checks it), patterns testing other attributes by
+  ``Matcher`` itself.
 
 Then, per segment: matches overlapping an exclusion of their value form are dropped;
 overlapping matches are reduced to the longest (the strongest on a tie; the same span
@@ -87,10 +89,12 @@ class Match:
 @dataclass
 class _TokenPattern:
     key: int
-    # Steps (NORM hashes, operator) run by _sequence_matches, or a spaCy Matcher
-    # holding this one pattern when it tests more than NORM.
+    # Steps (column, hashes, operator) run by _sequence_matches, or a spaCy Matcher
+    # holding this one pattern when it tests more than NORM and LOWER.
     matcher: Any
-    required: list[set[int]]  # per token every match has: the NORM hashes it may take (rare ones)
+    # per token every match has: its column (0 NORM, 1 LOWER) and the hashes it may take
+    # (rare ones)
+    required: list[tuple[int, set[int]]]
     first: bool  # the first token is one of them
     last: bool  # the last token is one of them
 
@@ -102,6 +106,7 @@ class Restored:
     doc: Doc
     bounds: list[int]
     norms: Any  # numpy array of NORM hashes, one per token
+    lowers: Any = None  # numpy array of LOWER (folded word) hashes, computed when first needed
     norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
     _idx: list[int] | None = None
     _length: list[int] = field(default_factory=list)
@@ -141,7 +146,7 @@ class LexiconMatcher:
         # Patterns the Matcher runs, each with the NORM values a segment must hold for it:
         # one set per token that every match has.
         self.token_patterns: list[_TokenPattern] = []
-        self._required_words: set[int] = set()
+        self._required_words: tuple[set[int], set[int]] = (set(), set())  # NORM, LOWER
         self._word_cues = self._cue_table(negation.CUES)
         self._norm_cues = self._cue_table(negation.NORM_CUES)
         for value in wanted:
@@ -182,30 +187,35 @@ class LexiconMatcher:
 
     def _add_pattern(self, entry: Entry, pattern: Pattern) -> None:
         key = self._key(entry, "pattern")
-        phrases = _expand(pattern.tokens)
-        if phrases is not None:
-            self.norm_matcher.add(key, [self._hashes(p) for p in phrases])
-            return
+        for attr, phrase_matcher in (("NORM", self.norm_matcher), ("LOWER", self.surface_matcher)):
+            phrases = _expand(pattern.tokens, attr)
+            if phrases is not None:
+                phrase_matcher.add(key, [self._hashes(p) for p in phrases])
+                return
         import numpy
 
         steps = _steps(pattern.tokens)
         if steps is not None:
-            matcher: Any = [(frozenset(self.strings.add(w) for w in words), op) for words, op in steps]
+            matcher: Any = [
+                (column, frozenset(self.strings.add(w) for w in words), op) for column, words, op in steps
+            ]
         else:
             from spacy.matcher import Matcher
 
             matcher = Matcher(self.vocab)
             matcher.add(key, [pattern.tokens])
         anchors = [_anchor(token) for token in pattern.tokens]
-        required = [{self.strings.add(w) for w in words} for words in anchors if words]
+        required = [(column, {self.strings.add(w) for w in words}) for column, words in anchors if words]
         self.token_patterns.append(
             _TokenPattern(
-                self.strings[key], matcher, required, first=bool(anchors[0]), last=bool(anchors[-1])
+                self.strings[key], matcher, required, first=bool(anchors[0][1]), last=bool(anchors[-1][1])
             )
         )
-        for words in required:
-            self._required_words |= words
-        self._required_keys = numpy.array(sorted(self._required_words), dtype="uint64")
+        for column, words in required:
+            self._required_words[column].update(words)
+        self._required_keys = tuple(
+            numpy.array(sorted(words), dtype="uint64") for words in self._required_words
+        )
 
     def _cue_table(self, words: Iterable[str]) -> tuple[Any, Any]:
         import numpy
@@ -286,17 +296,25 @@ class LexiconMatcher:
         import numpy
 
         doc, bounds = restored.doc, restored.bounds
-        hits = numpy.flatnonzero(_member(restored.norms, self._required_keys))
-        segments_of_hits = numpy.searchsorted(numpy.asarray(bounds), hits, side="right") - 1
-        positions: dict[int, list[int]] = {}  # NORM hash -> tokens holding it, in order
-        segments_of: dict[int, set[int]] = {}  # NORM hash -> segments holding it
-        for norm, token, segment in zip(
-            restored.norms[hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
-        ):
-            positions.setdefault(norm, []).append(token)
-            segments_of.setdefault(norm, set()).add(segment)
+        columns = (restored.norms, self._lowers(restored))
+        positions: dict[tuple[int, int], list[int]] = {}  # (column, hash) -> tokens holding it
+        segments_of: dict[tuple[int, int], set[int]] = {}  # (column, hash) -> segments holding it
+        starts = numpy.asarray(bounds)
+        for column, keys in enumerate(self._required_keys):
+            if not len(keys):
+                continue
+            hits = numpy.flatnonzero(_member(columns[column], keys))
+            segments_of_hits = numpy.searchsorted(starts, hits, side="right") - 1
+            for value, token, segment in zip(
+                columns[column][hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
+            ):
+                positions.setdefault((column, value), []).append(token)
+                segments_of.setdefault((column, value), set()).add(segment)
+        lists: tuple[list[int], list[int]] | None = None
         for pattern in self.token_patterns:
-            present = [positions.keys() & words for words in pattern.required]
+            present = [
+                {(column, w) for w in words if (column, w) in positions} for column, words in pattern.required
+            ]
             if not present:
                 segments: Iterable[int] = range(restored.segments)
             elif all(present):
@@ -318,12 +336,23 @@ class LexiconMatcher:
                 if a >= b:
                     continue
                 if isinstance(pattern.matcher, list):
-                    found = _sequence_matches(restored.norms[a:b].tolist(), pattern.matcher)
+                    if lists is None:
+                        lists = (columns[0].tolist(), columns[1].tolist())
+                    found = _sequence_matches((lists[0][a:b], lists[1][a:b]), pattern.matcher)
                     for start, end in found:
                         yield pattern.key, a + start, a + end
                 else:
                     for key, start, end in pattern.matcher(doc[a:b]):
                         yield key, a + start, a + end
+
+    def _lowers(self, restored: Restored) -> Any:
+        """The folded words (LOWER in this vocabulary) of a restored document."""
+        if restored.lowers is None:
+            import numpy
+            from spacy.attrs import LOWER
+
+            restored.lowers = numpy.ascontiguousarray(restored.doc.to_array(LOWER))
+        return restored.lowers
 
     def _resolve(self, restored: Restored, segment: int, matches: list[Match], cues: Any) -> list[Match]:
         if len(matches) == 1:
@@ -357,9 +386,7 @@ class LexiconMatcher:
 
     def _cues(self, restored: Restored) -> Any:
         """The words of a document that the negation rule looks at; the others blank."""
-        from spacy.attrs import LOWER
-
-        return _keep_only(restored.doc.to_array(LOWER), *self._word_cues)
+        return _keep_only(self._lowers(restored), *self._word_cues)
 
 
 def _lookup(column: Any, keys: Any) -> tuple[Any, Any]:
@@ -413,17 +440,17 @@ def _plurals(word: str) -> list[str]:
     return [word + "s"]
 
 
-def _expand(tokens: list[dict[str, Any]]) -> list[tuple[str, ...]] | None:
-    """The phrases a pattern of plain NORM values and ``?`` stands for, or None."""
+def _expand(tokens: list[dict[str, Any]], attr: str = "NORM") -> list[tuple[str, ...]] | None:
+    """The phrases a pattern of plain ``attr`` values and ``?`` stands for, or None."""
     options: list[list[str | None]] = []
     for token in tokens:
         op = token.get("OP")
-        if set(token) - {"NORM", "OP"} or op not in (None, "?", "1"):
+        if set(token) - {attr, "OP"} or op not in (None, "?", "1") or attr not in token:
             return None
-        spec = token["NORM"]
+        spec = token[attr]
         if isinstance(spec, str):
             words: list[str | None] = [spec]
-        elif "IN" in spec:
+        elif set(spec) == {"IN"}:
             words = list(spec["IN"])
         else:
             return None
@@ -455,38 +482,47 @@ def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def _steps(tokens: list[dict[str, Any]]) -> list[tuple[list[str], str | None]] | None:
-    """A pattern of NORM values (``IN`` lists) and the operators ``? * + 1`` as steps, or None."""
+_COLUMNS = ("NORM", "LOWER")  # what the sequence matcher can test, by column
+
+
+def _steps(tokens: list[dict[str, Any]]) -> list[tuple[int, list[str], str | None]] | None:
+    """A pattern of NORM or LOWER values (``IN`` lists), one attribute per token, and the
+    operators ``? * + 1``, as steps (column, words, operator); or None."""
     steps = []
     for token in tokens:
         op = token.get("OP")
-        spec = token.get("NORM")
-        if set(token) - {"NORM", "OP"} or op not in (None, "1", "?", "*", "+") or spec is None:
+        attrs = set(token) - {"OP"}
+        if len(attrs) != 1 or op not in (None, "1", "?", "*", "+"):
             return None
+        attr = attrs.pop()
+        if attr not in _COLUMNS:
+            return None
+        spec = token[attr]
         if isinstance(spec, str):
-            steps.append(([spec], op))
-        elif set(spec) == {"IN"}:
-            steps.append((list(spec["IN"]), op))
+            steps.append((_COLUMNS.index(attr), [spec], op))
+        elif isinstance(spec, dict) and set(spec) == {"IN"}:
+            steps.append((_COLUMNS.index(attr), list(spec["IN"]), op))
         else:
             return None
     return steps
 
 
 def _sequence_matches(
-    norms: list[int], steps: list[tuple[frozenset[int], str | None]]
+    columns: tuple[list[int], ...], steps: list[tuple[int, frozenset[int], str | None]]
 ) -> list[tuple[int, int]]:
-    """Every (start, end) where ``steps`` match ``norms``, as spaCy's Matcher finds them.
+    """Every (start, end) where ``steps`` match the tokens, as spaCy's Matcher finds them.
 
-    Each step is a set of NORM hashes and an operator: None or "1" (one token), "?" (zero
-    or one), "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs
-    only on the few segments that hold a pattern's rare words, where spaCy's ``IN``
+    ``columns`` holds, per attribute (NORM, LOWER), one hash per token. Each step is a
+    column, a set of hashes and an operator: None or "1" (one token), "?" (zero or
+    one), "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs only
+    on the few segments that hold a pattern's rare words, where spaCy's ``IN``
     predicates would be called on every token.
     """
     found = []
-    n, last = len(norms), len(steps)
-    first_words, first_op = steps[0]
+    n, last = len(columns[0]), len(steps)
+    first_column, first_words, first_op = steps[0]
     for start in range(n):
-        if first_op in (None, "1", "+") and norms[start] not in first_words:
+        if first_op in (None, "1", "+") and columns[first_column][start] not in first_words:
             continue
         ends = set()
         stack = [(0, start)]
@@ -501,10 +537,10 @@ def _sequence_matches(
                 if at > start:
                     ends.add(at)
                 continue
-            words, op = steps[i]
+            column, words, op = steps[i]
             if op in ("?", "*"):
                 stack.append((i + 1, at))
-            if at < n and norms[at] in words:
+            if at < n and columns[column][at] in words:
                 stack.append((i + 1, at + 1))
                 if op in ("*", "+"):
                     stack.append((i, at + 1))
@@ -512,11 +548,21 @@ def _sequence_matches(
     return found
 
 
-def _anchor(token: dict[str, Any]) -> list[str]:
-    """The NORM values a token every match has may take — if they are rare enough to
-    look for first; [] for an optional token or one that allows a common word."""
-    spec = token.get("NORM")
-    if token.get("OP") not in (None, "+", "1") or spec is None:
-        return []
-    words = [spec] if isinstance(spec, str) else list(spec.get("IN", []))
-    return [] if not words or COMMON_WORDS & set(words) else words
+def _anchor(token: dict[str, Any]) -> tuple[int, list[str]]:
+    """The column and the values a token every match has may take — if they are rare
+    enough to look for first; no values for an optional token, one that allows a
+    common word, or one that tests another attribute."""
+    if token.get("OP") not in (None, "+", "1"):
+        return 0, []
+    for column, attr in enumerate(_COLUMNS):
+        spec = token.get(attr)
+        if spec is None:
+            continue
+        if isinstance(spec, str):
+            words = [spec]
+        elif isinstance(spec, dict):
+            words = list(spec.get("IN", []))
+        else:
+            words = []
+        return column, ([] if not words or COMMON_WORDS & set(words) else words)
+    return 0, []
