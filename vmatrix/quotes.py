@@ -151,25 +151,31 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
     out = []
     for quote in found:
         after = quote.after[quote.kept :]
-        whole = (quote.before + quote.shown + after).replace("\n", " ").replace("\t", " ")
-        cut, stop = len(quote.before), len(quote.before) + len(quote.shown)
+        # One paragraph, as in to_text: runs of spaces and line breaks become one space.
+        whole, at = _collapse(quote.before + quote.shown + after)
+        cut, stop = at[len(quote.before)], at[len(quote.before) + len(quote.shown)]
         styled = Text(whole)
         styled.stylize("dim", 0, cut)
         styled.stylize("dim", stop, len(whole))
         # Highlight offsets are into the transcript's passage, not into a cut citation.
         for start, end, negated in quote.highlights if not quote.cited else ():
-            styled.stylize("strike dim" if negated else "bold yellow", start, end)
+            styled.stylize("strike dim" if negated else "bold yellow", at[start], at[end])
+        head, body, tail = styled[:cut], styled[cut:stop], styled[stop:]
+        for part in (head, body, tail):
+            part.rstrip()
+        body = body[len(body.plain) - len(body.plain.lstrip(" ")) :]
+        tail = tail[len(tail.plain) - len(tail.plain.lstrip(" ")) :]
         line = Text()
-        if quote.before:
+        if head.plain.strip():
             line.append("…", "dim")
-            line.append_text(styled[:cut])
+            line.append_text(head[len(head.plain) - len(head.plain.lstrip(" ")) :])
             line.append(" ")
         line.append("« ")
-        line.append_text(styled[cut:stop])
+        line.append_text(body)
         line.append(" »")
-        if after:
-            line.append(" ")
-            line.append_text(styled[stop:])
+        if tail.plain:
+            line.append("" if tail.plain[:1] in ".,…)" else " ")
+            line.append_text(tail)
             line.append("…", "dim")
         line.append(f" ({quote.verbatim.label})", "cyan")
         values, facets = describe(analysis, quote)
@@ -179,6 +185,23 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
             info.append(" — " + facets, "dim")
         out += [line, info, Text()]
     return out
+
+
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of spaces, tabs and line breaks as one space (no-break spaces
+    kept), and where each of its offsets (and its end) falls in the result."""
+    out: list[str] = []
+    at: list[int] = []
+    for char in text:
+        if char in " \t\r\n":
+            if out and out[-1] == " ":
+                at.append(len(out) - 1)
+                continue
+            char = " "
+        at.append(len(out))
+        out.append(char)
+    at.append(len(out))
+    return "".join(out), at
 
 
 def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
