@@ -314,3 +314,19 @@ def test_a_quote_cut_inside_a_word(db: Path, tmp_path: Path) -> None:
     result = check(db, [sheet], dry_run=True)
     (finding,) = codes_of(result, "quote-fuzzy")
     assert "inside a word" in finding.message and "« clients commandent quand ils veulent »" in finding.hint
+
+
+def test_headers_as_researchers_write_them(db: Path, tmp_path: Path) -> None:
+    header = [
+        "N° entretien",
+        "Verbatims",
+        "Forme(s) de valeur",
+        "Outil numérique",
+        "Type d'outil",
+        "Codé par",
+    ]
+    sheet = write_sheet(
+        tmp_path / "s.csv", [["1", QUOTE, "localisation", "site web", "communication", "A"]], header
+    )
+    result = check(db, [sheet], dry_run=True)
+    assert result.ok and not result.findings, result.findings

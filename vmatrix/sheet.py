@@ -16,24 +16,37 @@ from pathlib import Path
 from vmatrix.tabular import Sheet, header_key, match_headers, read_sheet
 
 FIELDS: dict[str, tuple[str, ...]] = {
-    "document": ("document", "doc", "entretien", "interview", "document id"),
-    "quote": ("quote", "verbatim", "citation", "extrait"),
+    "document": (
+        "document",
+        "doc",
+        "entretien",
+        "entretiens",
+        "interview",
+        "document id",
+        "n° entretien",
+        "n° d'entretien",
+        "numéro d'entretien",
+        "entretien n°",
+    ),
+    "quote": ("quote", "verbatim", "verbatims", "citation", "citations", "extrait", "extraits"),
     "values": (
         "values",
         "value",
         "valeurs",
         "valeur",
         "codes",
+        "code",
+        "forme de valeur",
         "formes de valeur",
         "formes de valeurs",
         "value forms",
     ),
-    "nature": ("nature",),
-    "tool": ("tool", "outil", "outils", "dispositif"),
-    "lever": ("lever", "levier"),
+    "nature": ("nature", "nature de l'outil", "type d'outil"),
+    "tool": ("tool", "tools", "outil", "outils", "outil numérique", "outils numériques", "dispositif"),
+    "lever": ("lever", "levers", "levier", "leviers"),
     "initiator": ("initiator", "initiateur", "initiateurs", "initiators"),
     "beneficiary": ("beneficiary", "beneficiaries", "beneficiaire", "beneficiaires"),
-    "coder": ("coder", "codeur", "codeuse"),
+    "coder": ("coder", "codeur", "codeuse", "codé par", "coded by"),
     "memo": ("memo", "note", "notes", "commentaire", "commentaires"),
     "start": ("start", "debut"),
     "end": ("end", "fin"),
@@ -101,9 +114,10 @@ class CodingSheet:
 def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> CodingSheet:
     """Read a CSV or XLSX coding sheet (``sheet``: the XLSX sheet to read, else the first)."""
     table = _from_header(read_sheet(path, sheet=sheet, encoding=encoding))
-    columns, _ = match_headers(table.headers, FIELDS)
+    headers = [_matchable(h) for h in table.headers]
+    columns, _ = match_headers(headers, FIELDS)
     informative = {header_key(name) for name in INFORMATIVE}
-    more = _more_columns(table.headers, columns)
+    more = _more_columns(headers, columns)
     used = {*columns.values(), *(i for indexes in more.values() for i in indexes)}
     ignored = [
         h for i, h in enumerate(table.headers) if h and i not in used and header_key(h) not in informative
@@ -142,6 +156,11 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
     )
 
 
+def _matchable(header: str) -> str:
+    """A header without what it says in parentheses: "Valeurs (Ervasti)", "Forme(s) de valeur"."""
+    return re.sub(r"\([^()]*\)", "", header).strip() or header.strip()
+
+
 # Fields a sheet may spread over several columns ("Valeur 1", "Valeur 2"; "Outils" twice):
 # their cells are read as one list.
 MULTI = ("values", "tool", "nature", "lever", "initiator", "beneficiary", "memo")
@@ -172,7 +191,7 @@ def _from_header(table: Sheet) -> Sheet:
     first :data:`HEADER_SEARCH`) names more of the coding sheet's columns."""
 
     def score(cells: list[str]) -> int:
-        return len(match_headers([c.strip() for c in cells], FIELDS)[0])
+        return len(match_headers([_matchable(c) for c in cells], FIELDS)[0])
 
     best, best_score = 1, score(table.headers)
     if best_score >= 2:
