@@ -185,3 +185,52 @@ def test_cli_needs_two_coders(db: Path) -> None:
     assert result.exit_code == 1 and "Z" in result.stderr and "A, B" in result.stderr
     result = run(db, "agree", "--codebook", str(CODEBOOK), "--sheet", "a.csv")
     assert result.exit_code == 1 and "two coders" in result.stderr
+
+
+def test_csv_keeps_negative_coefficients_as_numbers() -> None:
+    # A kappa below zero is a number for the spreadsheet, not a formula to neutralise;
+    # text that looks like a formula still is.
+    from vmatrix.render import Table, to_csv
+
+    text = to_csv(Table(["value form", "kappa", "alpha"], [["- fonctionnelle", -0.111, -3]]))
+    assert text.splitlines()[1] == "'- fonctionnelle,-0.111,-3"
+
+
+def test_a_coder_typed_two_ways_is_one_coder(tmp_path: Path) -> None:
+    db = make_corpus(tmp_path / "c.db")
+    quote = "Les clients commandent quand ils veulent, de chez eux, et on expédie."
+    other = "Ma fille s’en occupe, et j’y prends du plaisir aussi."
+    rows = [
+        ["entretien-01", quote, "localisation", "", "", "", "", "", "CM"],
+        ["entretien-01", other, "hedonique", "", "", "", "", "", "cm "],
+        ["entretien-01", quote, "localisation", "", "", "", "", "", "JB"],
+    ]
+    with Corpus(db) as corpus:
+        from vmatrix.validate import validate_sheets
+
+        assert validate_sheets(corpus, [write_sheet(tmp_path / "s.csv", rows)], load_codebook(CODEBOOK)).ok
+        result = agreement(corpus, ["localisation", "hedonique"], coders=["cm", "jb"])
+    assert result.coders == ["CM", "JB"]
+    assert [u.values for u in result.units] == [
+        {"CM": {"localisation"}, "JB": {"localisation"}},
+        {"CM": {"hedonique"}, "JB": set()},
+    ]
+
+
+def test_rows_without_a_coder_in_a_one_coder_sheet_are_that_coders(tmp_path: Path) -> None:
+    db = make_corpus(tmp_path / "c.db")
+    quote = "Les clients commandent quand ils veulent, de chez eux, et on expédie."
+    other = "Ma fille s’en occupe, et j’y prends du plaisir aussi."
+    cm = [["entretien-01", quote, "localisation", "", "", "", "", "", "CM"]]
+    cm.append(["entretien-01", other, "hedonique", "", "", "", "", "", ""])
+    jb = [["entretien-01", quote, "localisation", "", "", "", "", "", "JB"]]
+    with Corpus(db) as corpus:
+        from vmatrix.validate import validate_sheets
+
+        sheets = [write_sheet(tmp_path / "cm.csv", cm), write_sheet(tmp_path / "jb.csv", jb)]
+        result = validate_sheets(corpus, sheets, load_codebook(CODEBOOK))
+        (missing,) = [f for f in result.findings if f.code == "missing-coder"]
+        assert missing.row == 3 and "as CM's" in missing.message
+        found = agreement(corpus, ["localisation", "hedonique"])
+    assert found.coders == ["CM", "JB"]  # not a third coder "cm.csv"
+    assert len(found.units) == 2

@@ -153,3 +153,51 @@ def test_fragments_of_a_quote() -> None:
         "en ligne",
         "voila",
     ]
+
+
+def test_cited_form_keeps_the_cuts_in_the_transcripts_words() -> None:
+    from vmatrix.anchor import cited_form
+
+    def cite(quote: str) -> str | None:
+        anchor = Finder(TEXT).anchor(quote)
+        assert anchor is not None
+        found = cited_form(TEXT, quote, anchor.start, anchor.end)
+        return found.text if found else None
+
+    # The sheet's words are retyped (straight apostrophe, no accents); the citation has the
+    # transcript's, the cut where the researcher made it, and the full stop before it.
+    assert cite("On l'a refait en 2022. (...) Le coeur du metier reste le meme") == (
+        "on l’a refait en 2022. (...) Le cœur du métier reste le même"
+    )
+    # An insertion stays in its brackets; the closing quotation mark is kept.
+    assert (
+        cite("[Sa fille] dit « c’est notre vitrine ».") == "[Sa fille] dit «\u00a0c’est notre vitrine\u00a0»."
+    )
+    assert (
+        cite("Les clients commandent quand ils veulent...") == "Les clients commandent quand ils veulent..."
+    )
+    assert cite("Les clients commandent quand ils veulent, de chez eux") is None  # not cut: the passage
+
+
+def test_a_quote_of_an_exchange_without_its_speaker_labels() -> None:
+    # What lies between the two turns: "\n\nR\u00a0: " (known from the stored segments).
+    question_end = TEXT.index("\n\nR\u00a0: Ma fille")
+    answer_start = TEXT.index("Ma fille")
+    quote = "Et les réseaux sociaux ? Ma fille s’en occupe."
+    anchor = Finder(TEXT, between_turns=((question_end, answer_start),)).anchor(quote)
+    assert anchor is not None and anchor.kind == "folded"
+    assert span(anchor) == "Et les réseaux sociaux\u00a0?\n\nR\u00a0: Ma fille s’en occupe"
+    # Without the turns, the same quote is only approximate, and the score shown is the
+    # one compared: what `closest` reports above the threshold is also an anchor.
+    fuzzy = Finder(TEXT).anchor(quote)
+    closest = Finder(TEXT).closest(quote)
+    assert fuzzy is not None and fuzzy.kind == "fuzzy" and closest is not None
+    assert (fuzzy.start, fuzzy.end, fuzzy.score) == (closest.start, closest.end, closest.score)
+
+
+def test_the_fuzzy_score_compared_is_the_one_shown() -> None:
+    # The raw alignment scores 84 here, the passage cut at word edges 92: found, at 92.
+    text = "Q : Vous avez un site internet ?\n\nM. Robin : Oui, fait par mon neveu. Les avis comptent.\n"
+    anchor = Finder(text).anchor("Vous avez un site internet ? Oui, fait par mon neveu.")
+    assert anchor is not None and anchor.kind == "fuzzy" and anchor.score >= FUZZY_THRESHOLD / 100
+    assert text[anchor.start : anchor.end].endswith("?\n\nM. Robin : Oui, fait par mon neveu")

@@ -295,3 +295,16 @@ def test_narrow_terminals_get_short_unique_headers(analysis: Analysis) -> None:
     assert len(set(headers)) == 11 and max(len(h) for h in headers) < len("Personnalisation")
     assert headers[3] == "Sociale" and headers[7].startswith("Sociali")
     assert [row[0] for row in narrow.rows] == headers  # rows named alike
+
+
+def test_stats_title_says_which_correction(db: Path, data: Path) -> None:
+    plain = run(db, data, "--stats", "--correction", "none", "-f", "markdown").stdout
+    assert "Fisher's exact test, no correction, alpha 0.05" in plain
+    holm = run(db, data, "--stats", "-f", "markdown").stdout
+    assert "Fisher's exact test, holm correction" in holm
+
+
+def test_one_number_of_decimals_per_matrix(db: Path, data: Path) -> None:
+    jaccard = run(db, data, "--measure", "jaccard", "-f", "markdown").stdout
+    cells = [c.strip().split(" ")[0] for line in jaccard.splitlines()[4:] for c in line.split("|")[2:-1]]
+    assert "1.00" in cells and all(c == "0" or len(c.split(".")[-1]) == 2 for c in cells if c), cells

@@ -38,7 +38,7 @@ def test_json_text_is_the_transcript_slice(db: Path, data: Path) -> None:
     assert len(found) == 6  # seven codes, one orphaned
     with Corpus(db) as corpus:
         for quote in found:
-            assert set(quote) == {"document", "label", "start", "end", "text", "values", "facets"}
+            assert set(quote) == {"document", "label", "start", "end", "text", "cited", "values", "facets"}
             assert quote["text"] == corpus.text(quote["document"])[quote["start"] : quote["end"]]
     assert found[0]["label"] == "Entretien 1"
     assert found[0]["facets"]["tool"] == ["site-web"]
@@ -150,3 +150,19 @@ def test_output_file_is_plain_text(db: Path, data: Path, tmp_path: Path) -> None
     result = run(db, data, "--value", "localisation", "-f", "markdown", "--output", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("> « On gagne du temps")
+
+
+def test_terminal_context_is_one_paragraph(db: Path, data: Path) -> None:
+    from rich.console import Console
+
+    with Corpus(db) as corpus:
+        analysis = load(corpus, load_codebook(data / "outputs-codebook.toml"))
+        chosen, _ = select(analysis, QuoteQuery(values=["localisation"]))
+        found = quotes(corpus, analysis, chosen, context=40)
+    assert any("\n" in q.before + q.after for q in found)  # the context crosses turns
+    console = Console(file=io.StringIO(), width=1000, color_system=None)
+    for line in to_rich(analysis, found):
+        console.print(line)
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "« On gagne du temps" in shown
+    assert all("  " not in line for line in shown.splitlines() if "«" in line)

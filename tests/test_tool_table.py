@@ -92,3 +92,11 @@ def test_csv_cells_are_safe_for_spreadsheets(db: Path, data: Path) -> None:
 def test_where_on_value_forms(db: Path, data: Path) -> None:
     rows = run(db, data, "--where", "value=sociale", "-f", "json").stdout
     assert [r["tool"] for r in json.loads(rows)] == ["site-web", "reseaux-sociaux"]
+
+
+def test_latex_quotes_wrap_one_per_line(db: Path, data: Path) -> None:
+    latex = run(db, data, "--quotes", "-f", "latex").stdout
+    spec = next(line for line in latex.splitlines() if line.startswith(r"\begin{tabular}"))
+    assert spec.endswith(r"rrp{0.3\linewidth}}")  # the quotes column wraps on the page
+    site = next(line for line in latex.splitlines() if line.startswith("Communication & Site web"))
+    assert site.count(r"\newline") == site.count("(Entretien") - 1

@@ -138,3 +138,34 @@ def test_split_groups_in_order_with_none_last(analysis: Analysis) -> None:
         "entretien-02",
         "entretien-10",  # natural order: 2 before 10
     ]
+
+
+def test_sheets_are_noted_only_when_they_code_the_same_documents() -> None:
+    from vmatrix.units import Verbatim
+
+    def verbatim(document: str, sheet: str) -> Verbatim:
+        return Verbatim(document, document, 0, 10, ("localisation",), {}, {}, sheet=sheet)
+
+    analysis = Analysis(load_codebook(), "manual", [], {})
+    # One sheet per interview: one coding, nothing to say.
+    analysis.check_sheets([verbatim("e1", "e1.csv"), verbatim("e2", "e2.csv")])
+    assert analysis.notes == []
+    # Two coders on interview 2.
+    analysis.check_sheets([verbatim("e1", "cm.csv"), verbatim("e2", "cm.csv"), verbatim("e2", "jb.csv")])
+    (note,) = analysis.notes
+    assert "cm.csv, jb.csv" in note and "(e2)" in note and "--where sheet=NAME" in note
+
+
+def test_documents_by_number_however_typed() -> None:
+    from vmatrix.store import Document
+
+    def document(doc_id: str, number: str) -> Document:
+        return Document(doc_id, f"Entretien {number}", number, f"{doc_id}.txt", "txt", None, "", 0)
+
+    docs = {d.id: d for d in (document("entretien-1", "1"), document("entretien-10", "10"))}
+    analysis = Analysis(load_codebook(), "manual", [], docs)
+    for typed in ("E10", "Entretien n°10", "10", "entretien-10", "10.0"):
+        assert analysis.require_document(typed) == "entretien-10", typed
+    docs["focus-10"] = document("focus-10", "10")
+    with pytest.raises(UnknownDocument, match="entretien-10 or focus-10"):
+        analysis.require_document("10")

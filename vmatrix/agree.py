@@ -14,12 +14,14 @@ the present/absent decisions of every value form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
 from vmatrix.errors import UsageError
 from vmatrix.store import CodeRow, Corpus
+from vmatrix.textnorm import fold_code
 
 
 @dataclass
@@ -79,14 +81,27 @@ def agreement(
     codes = corpus.codes(documents=documents, sheets=sheets)
     orphaned = sum(1 for c in codes if c.status == "orphaned")
     codes = [c for c in codes if c.status != "orphaned" and c.start is not None and c.end is not None]
-    found = sorted({coder_of(c) for c in codes})
+    # A row whose coder cell was left empty in a sheet that names one coder is theirs.
+    by_sheet: dict[str, dict[str, str]] = {}  # sheet -> folded coder -> a spelling
+    for code in codes:
+        if code.coder:
+            by_sheet.setdefault(code.sheet, {}).setdefault(fold_code(code.coder), code.coder)
+    sole = {sheet: next(iter(found.values())) for sheet, found in by_sheet.items() if len(found) == 1}
+    codes = [c if c.coder or c.sheet not in sole else replace(c, coder=sole[c.sheet]) for c in codes]
+    # "CM", "cm" and "C.M." are one coder, named as most of their codes name them.
+    spellings: dict[str, Counter[str]] = {}
+    for code in codes:
+        spellings.setdefault(fold_code(coder_of(code)), Counter())[coder_of(code)] += 1
+    name = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+    codes = [replace(c, coder=name[fold_code(coder_of(c))]) for c in codes]
+    found = sorted(set(name.values()))
     if coders:
-        unknown = [c for c in coders if c not in found]
+        unknown = [c for c in coders if fold_code(c) not in name]
         if unknown:
             raise UsageError(
                 f"no stored codes by {', '.join(unknown)}; coders found: {', '.join(found) or 'none'}"
             )
-        found = list(dict.fromkeys(coders))
+        found = list(dict.fromkeys(name[fold_code(c)] for c in coders))
         codes = [c for c in codes if coder_of(c) in found]
     if len(found) < 2:
         raise UsageError(

@@ -7,7 +7,9 @@ turn:
 
 1. **exact** — the quote as typed;
 2. **folded** — case, accents, apostrophes, quotation marks, whitespace and punctuation
-   ignored; the folded match is mapped back to offsets in the stored text;
+   ignored, and, when the speaker turns are known, the labels between turns (a quote of
+   an exchange often drops them); the folded match is mapped back to offsets in the
+   stored text;
 3. **fragments** — the quote cut at its editorial marks (``(...)``, ``[...]``, ``…``,
    ``...``; bracketed insertions such as ``[des peintures]`` are skipped), each fragment
    found folded, in order, within a bounded window;
@@ -29,6 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from vmatrix.store import Corpus
 from vmatrix.textnorm import fold
@@ -56,6 +59,7 @@ class Anchor:
     kind: str  # exact | folded | fragments | fuzzy | offsets
     score: float = 1.0
     fragments: tuple[tuple[int, int], ...] = ()
+    occurrences: int = 1  # exact and folded anchors: how many times the quote is in the text
 
 
 @dataclass
@@ -108,16 +112,84 @@ def has_editorial_marks(quote: str) -> bool:
     return bool(_EDITORIAL.search(quote))
 
 
+_TRAILING = ".,;:!?…»”\"'’ \u00a0\u202f"
+
+
+class Citation(NamedTuple):
+    text: str
+    end: int  # where the citation stops in the transcript (past ``end`` when it keeps "».")
+
+
+def cited_form(text: str, quote: str, start: int, end: int) -> Citation | None:
+    """The quote as the researcher cut it, in the transcript's own words.
+
+    Each piece of ``quote`` between its editorial marks is taken from ``text[start:end]``
+    (found in order, folded), and the marks stay where the sheet put them: the cuts
+    ``(...)``, ``[...]``, ``…`` and the insertions ``[le dirigeant]``. A paper must not
+    quote the words the researcher cut out. None when the quote has no marks (the span
+    is the citation) or its pieces are not all in the span.
+    """
+    quote = clean_quote(quote)
+    if not has_editorial_marks(quote):
+        return None
+    span = text[start:end]
+    folded = fold_for_matching(span)
+    out: list[str] = []
+    at = 0
+    stop_at = end
+    pieces = _EDITORIAL.split(quote)
+    marks = [m.group(0) for m in _EDITORIAL.finditer(quote)]
+    for i, piece in enumerate(pieces):
+        wanted = fold_for_matching(piece).text
+        if wanted:
+            found = _word_occurrences(folded.text, wanted, at, limit=1)
+            if not found:
+                return None
+            first, last = folded.span(found[0], found[0] + len(wanted))
+            first, last = first + start, last + start
+            # Keep the punctuation the piece ends with ("sans contact." before a cut, "»").
+            trail = len(piece.rstrip()) - len(piece.rstrip().rstrip(_TRAILING))
+            stop = last
+            while stop < len(text) and stop - last < trail + 2 and text[stop] in _TRAILING:
+                stop += 1
+            if trail:
+                last = stop
+            at = found[0] + len(wanted)
+            words = text[first:last].rstrip()
+            stop_at = max(end, first + len(words))
+            out.append((" " if piece[:1].isspace() else "") + words + (" " if piece[-1:].isspace() else ""))
+        elif piece.strip():
+            out.append(piece)  # punctuation between two marks
+        elif piece:
+            out.append(" ")
+        if i < len(marks):
+            out.append(marks[i])
+    return Citation(re.sub(r"[ \t\r\n]+", " ", "".join(out)).strip(" "), stop_at)
+
+
 @dataclass
 class Finder:
     """Finds quotes in one stored text; build one per document and reuse it."""
 
     text: str
     threshold: float = FUZZY_THRESHOLD
+    # Spans a quote may leave out: what lies between speaker turns (labels, blank lines).
+    between_turns: tuple[tuple[int, int], ...] = ()
 
     @cached_property
     def folded(self) -> Folded:
         return fold_for_matching(self.text)
+
+    @cached_property
+    def folded_turns(self) -> Folded | None:
+        """The folded text without what lies between turns: a quote of an exchange that
+        drops "M. Robin :" is found (offsets are unchanged, the labels become spaces)."""
+        if not self.between_turns:
+            return None
+        chars = list(self.text)
+        for start, end in self.between_turns:
+            chars[start:end] = " " * (end - start)
+        return fold_for_matching("".join(chars))
 
     def anchor(self, quote: str, *, near: int | None = None) -> Anchor | None:
         """The quote's anchor by the first strategy that finds it, or None."""
@@ -135,11 +207,21 @@ class Finder:
         quote = clean_quote(quote)
         if not quote:
             return None
-        return self._exact(quote, near) or self._folded(quote, near) or self._fragments(quote, near)
+        return (
+            self._exact(quote, near)
+            or self._folded(quote, near)
+            or self._folded(quote, near, self.folded_turns)
+            or self._fragments(quote, near)
+        )
 
     def anchor_within(self, quote: str, start: int, end: int) -> Anchor | None:
         """The quote's anchor inside ``text[start:end]`` (exact, folded or fragments only)."""
-        found = Finder(self.text[start:end]).verbatim(quote)
+        between = tuple(
+            (max(a, start) - start, min(b, end) - start)
+            for a, b in self.between_turns
+            if a < end and b > start
+        )
+        found = Finder(self.text[start:end], between_turns=between).verbatim(quote)
         if found is None:
             return None
         return Anchor(
@@ -148,6 +230,7 @@ class Finder:
             found.kind,
             found.score,
             tuple((a + start, b + start) for a, b in found.fragments),
+            found.occurrences,
         )
 
     # -- strategies ------------------------------------------------------------
@@ -157,19 +240,20 @@ class Finder:
         if not positions:
             return None
         at = _nearest(positions, near)
-        return Anchor(at, at + len(quote), "exact")
+        return Anchor(at, at + len(quote), "exact", occurrences=len(positions))
 
-    def _folded(self, quote: str, near: int | None) -> Anchor | None:
+    def _folded(self, quote: str, near: int | None, folded: Folded | None = None) -> Anchor | None:
+        folded = folded or self.folded
         wanted = fold_for_matching(quote).text
         if not wanted:
             return None
-        positions = _word_occurrences(self.folded.text, wanted)
+        positions = _word_occurrences(folded.text, wanted)
         if not positions:
             return None
-        at = _nearest([self.folded.starts[p] for p in positions], near)
-        index = positions[[self.folded.starts[p] for p in positions].index(at)]
-        start, end = self.folded.span(index, index + len(wanted))
-        return Anchor(start, end, "folded")
+        at = _nearest([folded.starts[p] for p in positions], near)
+        index = positions[[folded.starts[p] for p in positions].index(at)]
+        start, end = folded.span(index, index + len(wanted))
+        return Anchor(start, end, "folded", occurrences=len(positions))
 
     def _fragments(self, quote: str, near: int | None) -> Anchor | None:
         if not has_editorial_marks(quote):
@@ -203,11 +287,15 @@ class Finder:
         hay = self.folded.text
         if len(wanted) < min_chars or not hay:
             return None
-        found = fuzz.partial_ratio_alignment(wanted, hay, score_cutoff=threshold)
+        # The alignment is only where to look: the passage cut at word edges is often more
+        # similar than the raw alignment, and that is the score shown and compared.
+        found = fuzz.partial_ratio_alignment(wanted, hay, score_cutoff=max(0.0, threshold - _ALIGN_SLACK))
         if found is None or found.dest_end <= found.dest_start:
             return None
         start, end = _best_words(wanted, hay, found.dest_start, found.dest_end)
         score = max(found.score, fuzz.ratio(wanted, hay[start:end]))
+        if score < threshold:
+            return None
         exact_start, exact_end = self.folded.span(start, end)
         return Anchor(exact_start, exact_end, "fuzzy", round(score / 100, 3))
 
@@ -294,6 +382,7 @@ def _best_words(wanted: str, hay: str, start: int, end: int) -> tuple[int, int]:
 
 
 _EDGE_BONUS = 5.0
+_ALIGN_SLACK = 15.0
 
 
 # -- re-anchoring after a transcript changed ------------------------------------

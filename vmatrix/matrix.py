@@ -331,7 +331,8 @@ def describe(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, pair
     else:
         what = f"{analysis.key_label(table.rows_key)} × {analysis.key_label(table.cols_key)}"
     if pairs:
-        how = f"Fisher's exact test, {options.correction} correction, alpha {options.alpha:g}"
+        correction = "no correction" if options.correction == "none" else f"{options.correction} correction"
+        how = f"Fisher's exact test, {correction}, alpha {options.alpha:g}"
         head = f"Pairs of {what} against independence"
     else:
         if options.percent:
@@ -360,6 +361,8 @@ def to_table(
     columns = ["", *(show(table.cols_key, c) for c in table.cols)]
     # Links are the value matrix's business; a cross-table shows them when asked.
     linked = table.symmetric or options.strong is not None or options.weak is not None
+    # One number of decimals per matrix: 0.57 and 1.00 for jaccard and c, 12.5 for percents.
+    digits = 2 if options.measure in ("jaccard", "c") and not options.percent else 1
     rows: list[list[Any]] = []
     for r, label in enumerate(table.rows):
         line: list[Any] = [show(table.rows_key, label)]
@@ -370,7 +373,8 @@ def to_table(
             elif ids:
                 line.append(_number(value))
             else:
-                line.append(f"{_cell(value)} {mark}".rstrip() if value or mark else _cell(value))
+                shown = _cell(value, digits)
+                line.append(f"{shown} {mark}".rstrip() if value or mark else shown)
         rows.append(line)
     cross = not table.symmetric and not ids and not options.marks_only
     if cross:
@@ -512,10 +516,10 @@ def _number(value: float) -> float:
     return round(value, 4)
 
 
-def _cell(value: float) -> str:
+def _cell(value: float, digits: int = 1) -> str:
     if isinstance(value, int) or value == 0:
         return str(int(value))
-    return f"{value:.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2f}"
+    return f"{value:.{digits}f}"
 
 
 def _p(value: float | None) -> str:

@@ -3,7 +3,9 @@
 Each quote is the transcript's own text between the verbatim's start and end (never the
 sheet's copy), cited « text » (Entretien 10), with its value forms and facets, some
 characters of context on request, and the words the lexicons matched in it (the stored
-suggestions' evidence) so a terminal can highlight them.
+suggestions' evidence) so a terminal can highlight them. A quote the sheet cut with
+``(...)`` or completed with ``[...]`` is cited the way the researcher cut it, each piece
+in the transcript's own words: the words cut out never reach the paper.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmatrix.anchor import cited_form
 from vmatrix.render import Table, latex_escape
 from vmatrix.units import Analysis, Condition, Verbatim, natural_key
 
@@ -30,10 +33,17 @@ class Quote:
     before: str = ""  # context, when asked
     after: str = ""
     highlights: list[tuple[int, int, bool]] = field(default_factory=list)  # offsets in text, negated
+    cited: str = ""  # the text as the sheet cut it, "(...)" and "[...]" kept; "" when not cut
+    kept: int = 0  # characters of ``after`` the citation ends with (its closing "».")
 
     @property
     def document(self) -> str:
         return self.verbatim.document
+
+    @property
+    def shown(self) -> str:
+        """What a paper quotes: the researcher's cuts, else the transcript's passage."""
+        return self.cited or self.text
 
 
 @dataclass
@@ -87,7 +97,11 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
             }
         )
         # Highlight offsets are relative to before + text + after.
-        out.append(Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans))
+        cut = cited_form(text, verbatim.quote, start, end) if verbatim.quote else None
+        quote = Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans)
+        if cut:
+            quote.cited, quote.kept = cut.text, cut.end - end
+        out.append(quote)
     return out
 
 
@@ -114,8 +128,9 @@ def _flat(text: str) -> str:
 def _ellipsis(quote: Quote) -> tuple[str, str]:
     """Context with … where it is cut inside the transcript."""
     before = _flat(quote.before)
-    after = _flat(quote.after)
-    return (f"…{before} " if before else "", f" {after}…" if after else "")
+    after = _flat(quote.after[quote.kept :])
+    glue = "" if after[:1] in tuple(".,…)") else " "  # « ... rien ». not « ... rien » .
+    return (f"…{before} " if before else "", f"{glue}{after}…" if after else "")
 
 
 def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
@@ -124,7 +139,7 @@ def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        line = f"{before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})"
+        line = f"{before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})"
         blocks.append(line + "\n    " + " — ".join(p for p in (values, facets) if p) + "\n")
     return "\n".join(blocks)
 
@@ -135,24 +150,32 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
 
     out = []
     for quote in found:
-        whole = (quote.before + quote.text + quote.after).replace("\n", " ").replace("\t", " ")
-        cut, stop = len(quote.before), len(quote.before) + len(quote.text)
+        after = quote.after[quote.kept :]
+        # One paragraph, as in to_text: runs of spaces and line breaks become one space.
+        whole, at = _collapse(quote.before + quote.shown + after)
+        cut, stop = at[len(quote.before)], at[len(quote.before) + len(quote.shown)]
         styled = Text(whole)
         styled.stylize("dim", 0, cut)
         styled.stylize("dim", stop, len(whole))
-        for start, end, negated in quote.highlights:
-            styled.stylize("strike dim" if negated else "bold yellow", start, end)
+        # Highlight offsets are into the transcript's passage, not into a cut citation.
+        for start, end, negated in quote.highlights if not quote.cited else ():
+            styled.stylize("strike dim" if negated else "bold yellow", at[start], at[end])
+        head, body, tail = styled[:cut], styled[cut:stop], styled[stop:]
+        for part in (head, body, tail):
+            part.rstrip()
+        body = body[len(body.plain) - len(body.plain.lstrip(" ")) :]
+        tail = tail[len(tail.plain) - len(tail.plain.lstrip(" ")) :]
         line = Text()
-        if quote.before:
+        if head.plain.strip():
             line.append("…", "dim")
-            line.append_text(styled[:cut])
+            line.append_text(head[len(head.plain) - len(head.plain.lstrip(" ")) :])
             line.append(" ")
         line.append("« ")
-        line.append_text(styled[cut:stop])
+        line.append_text(body)
         line.append(" »")
-        if quote.after:
-            line.append(" ")
-            line.append_text(styled[stop:])
+        if tail.plain:
+            line.append("" if tail.plain[:1] in ".,…)" else " ")
+            line.append_text(tail)
             line.append("…", "dim")
         line.append(f" ({quote.verbatim.label})", "cyan")
         values, facets = describe(analysis, quote)
@@ -164,6 +187,23 @@ def to_rich(analysis: Analysis, found: Sequence[Quote]) -> list[Any]:
     return out
 
 
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of spaces, tabs and line breaks as one space (no-break spaces
+    kept), and where each of its offsets (and its end) falls in the result."""
+    out: list[str] = []
+    at: list[int] = []
+    for char in text:
+        if char in " \t\r\n":
+            if out and out[-1] == " ":
+                at.append(len(out) - 1)
+                continue
+            char = " "
+        at.append(len(out))
+        out.append(char)
+    at.append(len(out))
+    return "".join(out), at
+
+
 def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
     """Block quotes, as they go into a paper drafted in Markdown (text kept verbatim)."""
     blocks = []
@@ -171,7 +211,7 @@ def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
         info = " — ".join(p for p in (f"*{values}*" if values else "", facets) if p)
-        blocks.append(f"> {before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
+        blocks.append(f"> {before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
     return "\n".join(blocks)
 
 
@@ -181,11 +221,12 @@ def to_latex(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        cited = f"{before}« {_flat(quote.text)} »{after} ({quote.verbatim.label})"
+        # No-break spaces inside « » (written ~): LaTeX must not break a line after «.
+        line = f"{before}«\u00a0{_flat(quote.shown)}\u00a0»{after} ({quote.verbatim.label})"
         info = latex_escape(facets)
         if values:
             info = f"\\emph{{{latex_escape(values)}}}" + (f" --- {info}" if info else "")
-        blocks.append(f"\\begin{{quote}}\n{latex_escape(cited)}\\\\\n{info}\n\\end{{quote}}\n")
+        blocks.append(f"\\begin{{quote}}\n{latex_escape(line)}\\\\\n{info}\n\\end{{quote}}\n")
     return "\n".join(blocks)
 
 
@@ -200,6 +241,7 @@ def records(found: Sequence[Quote], *, context: bool) -> list[dict[str, Any]]:
             "start": verbatim.start,
             "end": verbatim.end,
             "text": quote.text,
+            "cited": quote.shown,
             "values": list(verbatim.values),
             "facets": {key: list(verbatim.facets.get(key, ())) for key in FACETS},
         }
@@ -218,13 +260,14 @@ def to_json(found: Sequence[Quote], *, context: bool) -> str:
 
 def to_table(found: Sequence[Quote], *, context: bool) -> Table:
     """One row per quote (CSV: ids, the text exactly as in the transcript)."""
-    columns = ["document", "label", "speaker", "start", "end", "text", "values", *FACETS]
+    columns = ["document", "label", "speaker", "start", "end", "text", "cited", "values", *FACETS]
     if context:
-        columns[5:6] = ["before", "text", "after"]
+        columns[5:7] = ["before", "text", "after", "cited"]
     rows = []
     for quote in found:
         verbatim = quote.verbatim
         texts = [quote.before, quote.text, quote.after] if context else [quote.text]
+        texts.append(quote.shown)
         rows.append(
             [
                 verbatim.document,

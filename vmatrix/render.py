@@ -62,6 +62,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """A number stays a number (a kappa of -0.1 is no formula); text is neutralised."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cell_text(value)
+    return neutralise(cell_text(value))
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -77,7 +84,7 @@ def to_csv(table: Table) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow([neutralise(cell_text(v)) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
@@ -139,13 +146,28 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIALS.get(c, c) for c in text)
 
 
+# A text column with cells longer than this is set as a paragraph column (it wraps).
+LATEX_WRAP = 60
+
+
 def to_latex(table: Table) -> str:
-    spec = "".join("r" if i in table.numeric else "l" for i in range(len(table.columns)))
-    lines = [f"\\begin{{tabular}}{{{spec}}}", "\\toprule"]
+    texts = [[cell_text(v) for v in row] for row in table.rows]
+
+    def spec(i: int) -> str:
+        if i in table.numeric:
+            return "r"
+        longest = max((len(line) for row in texts if i < len(row) for line in row[i].split("\n")), default=0)
+        return r"p{0.3\linewidth}" if longest > LATEX_WRAP else "l"
+
+    def cell(text: str) -> str:
+        # Several lines in a cell (the quotes of a tool) stay several lines.
+        return r" \newline ".join(latex_escape(line) for line in text.split("\n"))
+
+    lines = [f"\\begin{{tabular}}{{{''.join(spec(i) for i in range(len(table.columns)))}}}", "\\toprule"]
     lines.append(" & ".join(latex_escape(c) for c in table.columns) + r" \\")
     lines.append("\\midrule")
-    for row in table.rows:
-        lines.append(" & ".join(latex_escape(cell_text(v)) for v in row) + r" \\")
+    for row in texts:
+        lines.append(" & ".join(cell(v) for v in row) + r" \\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     if table.title:
         lines.insert(0, f"% {latex_escape(table.title)}")

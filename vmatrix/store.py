@@ -483,6 +483,15 @@ class Corpus:
         )
         return replaced
 
+    def forget_sheet(self, name: str) -> int:
+        """Remove a stored sheet and its codes; returns how many codes it held."""
+        old = self.db.execute("SELECT id FROM sheets WHERE name = ?", (name,)).fetchone()
+        if old is None:
+            return 0
+        removed = self.db.execute("DELETE FROM codes WHERE sheet_id = ?", (old[0],)).rowcount
+        self.db.execute("DELETE FROM sheets WHERE id = ?", (old[0],))
+        return int(removed)
+
     def sheets(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM sheets ORDER BY name")]
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vmatrix.errors import InputFileError
 from vmatrix.readers import decode, read_bytes
@@ -29,6 +30,19 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
     encoding: str | None = None
     delimiter: str | None = None
+    worksheet: str | None = None  # XLSX: the sheet read
+    worksheets: list[str] = field(default_factory=list)  # XLSX: every sheet of the workbook
+    header_row: int = 1  # the row the headers were read from
+
+    def from_row(self, number: int) -> Sheet:
+        """The same sheet with its headers read from row ``number`` (rows above it dropped)."""
+        if number == self.header_row:
+            return self
+        headers = [c.strip() for c in dict(self.rows)[number]]
+        rows = [(n, cells) for n, cells in self.rows if n > number]
+        return Sheet(
+            self.path, headers, rows, self.encoding, self.delimiter, self.worksheet, self.worksheets, number
+        )
 
     def records(self, columns: dict[str, int]) -> list[tuple[int, dict[str, str]]]:
         """Rows as ``{field: cell}`` for the fields in ``columns`` (field → column index)."""
@@ -107,7 +121,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # Not read-only: merged cells are only known to a full load (about 30% slower).
+        book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors on damaged files
         raise InputFileError(f"{path}: cannot be read as an Excel workbook ({exc})") from exc
     try:
@@ -120,17 +135,37 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
                 f"{path}: has no sheet {sheet!r}; its sheets are {', '.join(book.sheetnames)}"
             )
         values = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        _fill_merged(values, ws.merged_cells.ranges)
+        title, names = ws.title, list(book.sheetnames)
     finally:
         book.close()
     if not values:
-        raise InputFileError(f"{path}: the sheet is empty")
+        raise InputFileError(f"{path}: the sheet {title!r} is empty")
     headers = [h.strip() for h in values[0]]
     rows = [
         (number, [_restore(c) for c in cells])
         for number, cells in enumerate(values[1:], start=2)
         if any(c.strip() for c in cells)
     ]
-    return Sheet(path, headers, rows, None, None)
+    return Sheet(path, headers, rows, None, None, title, names)
+
+
+def _fill_merged(values: list[list[str]], ranges: Any) -> None:
+    """Give every row of a merged block the value of its first cell.
+
+    Researchers merge a column's cells over the rows of one interview ("Entretien 10"
+    once for eight verbatims); a spreadsheet stores the value in the first cell only.
+    The value is copied down the block's first column, not across: a title merged over
+    the columns stays one cell.
+    """
+    for merged in ranges:
+        top, column = merged.min_row - 1, merged.min_col - 1
+        if top >= len(values) or column >= len(values[top]):
+            continue
+        value = values[top][column]
+        for r in range(top + 1, min(merged.max_row, len(values))):
+            if column < len(values[r]):
+                values[r][column] = value
 
 
 def _cell(value: object) -> str:

@@ -75,3 +75,30 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 def count_words(text: str) -> int:
     """Words as a word processor counts them (``l’entreprise`` is one)."""
     return len(_WORD.findall(text))
+
+
+# Words that only say "interview number ..." around a document's number: "Entretien n°10",
+# "E10", "Int. 10", "entretien-10.docx" all name interview 10.
+_NUMBER_WORDS = frozenset(
+    "e ent entr entretien entretiens int interview interviews itw i n no nr num numero doc document "
+    "transcript transcription".split()
+)
+_FILE_EXTENSIONS = frozenset("txt docx doc odt rtf md srt vtt pdf".split())
+
+
+def document_key(name: str) -> str:
+    """Key under which a typed document name compares to ids, labels, numbers and files.
+
+    ``Entretien 01``, ``entretien-1``, ``ENTRETIEN 1``, ``Entretien n°1``, ``E1``, ``1``,
+    ``1.0`` (a number through a spreadsheet) and ``entretien-1.docx`` share one key; other
+    names keep their words (``focus-1`` is not ``1``).
+    """
+    text = re.sub(r"(\d)[.,]0+\b", r"\1", fold(name).strip())
+    words = re.findall(r"[^\W\d_]+|\d+", text)
+    if len(words) > 1 and words[-1] in _FILE_EXTENSIONS and "." in text:
+        words.pop()
+    words = [w.lstrip("0") or "0" if w.isdigit() else w for w in words]
+    numbers = [w for w in words if w.isdigit()]
+    if len(numbers) == 1 and all(w.isdigit() or w in _NUMBER_WORDS for w in words):
+        return numbers[0]
+    return " ".join(words)

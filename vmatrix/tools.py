@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vmatrix.anchor import cited_form
 from vmatrix.errors import UsageError
 from vmatrix.render import Table
 from vmatrix.units import Analysis, Verbatim, natural_key
@@ -92,9 +93,10 @@ def tool_table(
     rows: Sequence[ToolRow],
     *,
     ids: bool,
-    quotes: dict[Verbatim, str] | None = None,
+    quotes: dict[Verbatim, tuple[str, str]] | None = None,
 ) -> Table:
-    """The rows as a :class:`Table`; ``quotes`` maps verbatims to their text."""
+    """The rows as a :class:`Table`; ``quotes`` maps verbatims to their passage and citation
+    (see :func:`quote_texts`)."""
     show = (lambda key, label: label) if ids else analysis.display
     facet = analysis.key_label if not ids else (lambda key: key)
     columns = [
@@ -129,7 +131,7 @@ def tool_table(
         ]
         cited = []
         if quotes is not None:
-            cited = [citation(quotes[v], v.label) for v in row.verbatims if v in quotes]
+            cited = [citation(quotes[v][1], v.label) for v in row.verbatims if v in quotes]
             line.append("\n".join(cited))
         body.append(line)
         record: dict[str, Any] = {
@@ -145,7 +147,14 @@ def tool_table(
         }
         if quotes is not None:
             record["quotes"] = [
-                {"document": v.document, "label": v.label, "start": v.start, "end": v.end, "text": quotes[v]}
+                {
+                    "document": v.document,
+                    "label": v.label,
+                    "start": v.start,
+                    "end": v.end,
+                    "text": quotes[v][0],
+                    "cited": quotes[v][1],
+                }
                 for v in row.verbatims
                 if v in quotes
             ]
@@ -155,19 +164,24 @@ def tool_table(
     return Table(columns, body, title=title, json=payload, numeric={6, 7})
 
 
-def quote_texts(corpus: Any, rows: Sequence[ToolRow]) -> tuple[dict[Verbatim, str], int]:
-    """The transcript text of every verbatim of the rows; an orphaned code shows the quote
-    as its sheet gave it. Returns the texts and how many are orphaned."""
+def quote_texts(corpus: Any, rows: Sequence[ToolRow]) -> tuple[dict[Verbatim, tuple[str, str]], int]:
+    """For every verbatim of the rows, the transcript's passage and the citation: the
+    passage cut where its sheet cut it with ``(...)`` (see :func:`vmatrix.anchor.cited_form`).
+    An orphaned code shows the quote as its sheet gave it. Returns the texts and how many
+    are orphaned."""
     texts: dict[str, str] = {}
-    out: dict[Verbatim, str] = {}
+    out: dict[Verbatim, tuple[str, str]] = {}
     orphaned = 0
     for row in rows:
         for verbatim in row.verbatims:
             if verbatim.orphaned or verbatim.start is None or verbatim.end is None:
                 orphaned += 1
-                out[verbatim] = verbatim.quote
+                out[verbatim] = (verbatim.quote, verbatim.quote)
                 continue
             if verbatim.document not in texts:
                 texts[verbatim.document] = corpus.text(verbatim.document)
-            out[verbatim] = texts[verbatim.document][verbatim.start : verbatim.end]
+            text = texts[verbatim.document]
+            passage = text[verbatim.start : verbatim.end]
+            cut = cited_form(text, verbatim.quote, verbatim.start, verbatim.end) if verbatim.quote else None
+            out[verbatim] = (passage, cut.text if cut else passage)
     return out, orphaned

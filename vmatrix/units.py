@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from vmatrix.codebook import FACETS, Codebook
 from vmatrix.errors import UnknownCode, UnknownDocument, UsageError
-from vmatrix.textnorm import fold, fold_code
+from vmatrix.textnorm import document_key, fold, fold_code
 
 SOURCES = ("manual", "suggested")
 UNITS = ("segment", "document", *FACETS)
@@ -276,10 +276,18 @@ class Analysis:
 
     def require_document(self, typed: str) -> str:
         """A document given by id, citation label ("Entretien 10") or number ("10")."""
-        key = fold_code(typed)
-        for doc in self.documents.values():
-            if key in (fold_code(doc.id), fold_code(doc.label), fold_code(doc.number or "\0")):
-                return str(doc.id)
+        if typed in self.documents:
+            return typed
+        key = document_key(typed)
+        found = sorted(
+            doc.id
+            for doc in self.documents.values()
+            if key in {document_key(name) for name in (doc.id, doc.label, doc.number) if name}
+        )
+        if len(found) == 1:
+            return str(found[0])
+        if found:
+            raise UnknownDocument(f"{typed!r} may be {' or '.join(found)}: give the document id")
         names = [*self.documents, *(doc.label for doc in self.documents.values())]
         raise UnknownDocument(
             f"no document {typed!r} in the corpus" + _did_you_mean(typed, names) + " (see `vmatrix docs`)"
@@ -369,13 +377,25 @@ class Analysis:
         self.check_sheets(verbatims)
 
     def check_sheets(self, verbatims: list[Verbatim]) -> None:
-        """Note when codes of several sheets (coders) are counted together."""
-        sheets = sorted({v.sheet for v in verbatims if v.sheet})
-        if len(sheets) > 1:
-            self.notes.append(
-                f"codes of {len(sheets)} sheets ({', '.join(sheets)}) are counted together; "
-                "keep one with --where sheet=NAME"
-            )
+        """Note when sheets coding the same documents (two coders) are counted together.
+
+        Sheets that code different documents (one sheet per interview, or per batch)
+        are one coding, split for convenience: nothing to say about them.
+        """
+        by_document: dict[str, set[str]] = {}
+        for verbatim in verbatims:
+            if verbatim.sheet:
+                by_document.setdefault(verbatim.document, set()).add(verbatim.sheet)
+        shared = {doc: sheets for doc, sheets in by_document.items() if len(sheets) > 1}
+        if not shared:
+            return
+        sheets = sorted(set().union(*shared.values()))
+        documents = sorted(shared, key=natural_key)
+        listing = ", ".join(documents[:5]) + (f" and {len(documents) - 5} more" if len(documents) > 5 else "")
+        self.notes.append(
+            f"codes of {len(sheets)} sheets ({', '.join(sheets)}) code the same documents ({listing}) "
+            "and are counted together; keep one coder's with --where sheet=NAME"
+        )
 
 
 # -- loading ----------------------------------------------------------------------------

@@ -9,15 +9,25 @@ researcher can fix the sheet in one pass. Errors block storing; warnings and not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from vmatrix.anchor import Anchor, Finder, context_of
-from vmatrix.codebook import FACETS, Codebook, Facet
-from vmatrix.sheet import CodingSheet, SheetRow, group_words, read_coding_sheet, split_facet, split_values
+from vmatrix.codebook import FACETS, Code, Codebook, Facet
+from vmatrix.sheet import (
+    CodingSheet,
+    SheetRow,
+    group_words,
+    read_coding_sheet,
+    split_facet,
+    split_values,
+    value_comments,
+)
 from vmatrix.store import CodeRow, Corpus, Document
-from vmatrix.textnorm import fold, fold_code
+from vmatrix.textnorm import document_key, fold, fold_code
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -59,6 +69,7 @@ class Validation:
     findings: list[Finding]
     anchors: list[AnchorRecord]
     stored: bool = False
+    forgotten: dict[str, int] = field(default_factory=dict)  # sheet -> codes removed
 
     @property
     def ok(self) -> bool:
@@ -89,36 +100,36 @@ class DocumentIndex:
     def __init__(self, documents: list[Document]) -> None:
         self.ids = [d.id for d in documents]
         self._keys: dict[str, set[str]] = {}
+        self._names: dict[str, str] = {}  # folded id or label -> id, for a did-you-mean
         for doc in documents:
+            self._names.update({fold(doc.id): doc.id, fold(doc.label): doc.id})
             names = [doc.id, doc.label, Path(doc.source).name, Path(doc.source).stem]
             if doc.number:
                 names.append(doc.number)
             for name in names:
-                self._keys.setdefault(_doc_key(name), set()).add(doc.id)
+                self._keys.setdefault(document_key(name), set()).add(doc.id)
 
     def resolve(self, cell: str) -> str | None:
+        found = self.matches(cell)
+        return found[0] if len(found) == 1 else None
+
+    def matches(self, cell: str) -> list[str]:
+        """Every document the cell may name (more than one: it is ambiguous)."""
         if cell in self.ids:
-            return cell
-        found = self._keys.get(_doc_key(cell), set())
-        return next(iter(found)) if len(found) == 1 else None
+            return [cell]
+        return sorted(self._keys.get(document_key(cell), set()))
 
     def closest(self, cell: str, limit: int = 3) -> list[str]:
         from rapidfuzz import fuzz, process
 
-        key = _doc_key(cell)
-        found = process.extract(key, list(self._keys), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+        names = list(self._names)
+        found = process.extract(fold(cell), names, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
         ids: list[str] = []
-        for match, _score, _ in found:
-            for doc_id in sorted(self._keys[match]):
-                if doc_id not in ids:
-                    ids.append(doc_id)
+        for name, _score, _ in found:
+            doc_id = self._names[name]
+            if doc_id not in ids:
+                ids.append(doc_id)
         return ids[:limit]
-
-
-def _doc_key(name: str) -> str:
-    """``Entretien 01``, ``entretien-1`` and ``ENTRETIEN 1`` share one key."""
-    words = re.findall(r"[^\W_]+", fold(name))
-    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in words)
 
 
 # -- checking one sheet ------------------------------------------------------------------
@@ -133,7 +144,9 @@ class _Context:
 
     def finder(self, doc_id: str) -> Finder:
         if doc_id not in self.finders:
-            self.finders[doc_id] = Finder(self.corpus.text(doc_id))
+            turns = self.corpus.segments(doc_id)
+            between = tuple((a.end, b.start) for a, b in pairwise(turns) if a.end < b.start)
+            self.finders[doc_id] = Finder(self.corpus.text(doc_id), between_turns=between)
         return self.finders[doc_id]
 
 
@@ -147,6 +160,8 @@ class _SheetCheck:
         self.anchors: list[AnchorRecord] = []
         self.codes: list[CodeRow] = []
         self._open_names: dict[tuple[str, str], list[int]] = {}
+        self._normalised: dict[tuple[str, Code], list[int]] = {}
+        self._last_document = ""  # the document cell of the last row that had one
 
     def add(self, row: int | None, severity: str, code: str, message: str, hint: str = "") -> None:
         self.findings.append(Finding(self.sheet.name, row, severity, code, message, hint))
@@ -176,21 +191,64 @@ class _SheetCheck:
                     + ", ".join(repr(c) for c in row.overflow),
                     "a cell holds the column separator: put that cell in quotes, or re-export the sheet",
                 )
+            if self._swallowed(row):
+                continue
             code = self._row(row)
             if code is not None:
                 self.codes.append(code)
         self._report_open_names()
+        self._report_normalised()
+        self._report_missing_coders()
         self._conflicts()
+
+    def _swallowed(self, row: SheetRow) -> bool:
+        """A CSV cell whose lines hold the separator: an unclosed quotation mark made the
+        rows below part of it (reported, and the row is not read further)."""
+        delimiter = self.sheet.delimiter
+        enough = max(2, len(self.sheet.columns) - 1)  # a line that looks like a row of the sheet
+        for name, cell in row.cells.items():
+            if delimiter and any(line.count(delimiter) >= enough for line in cell.split("\n")[1:]):
+                lines = cell.count("\n")
+                self.add(
+                    row.row,
+                    ERROR,
+                    "unclosed-quotation",
+                    f"the {name} cell runs over {lines + 1} lines that hold the separator "
+                    f"{delimiter!r}: the rows below were read into it",
+                    'a quotation mark (") opened in this cell is not closed: close it, or double it ("") '
+                    "if it is part of the text",
+                )
+                return True
+        return False
 
     def _columns_ok(self) -> bool:
         columns = self.sheet.columns
-        for header in self.sheet.ignored:
-            self.add(1, WARNING, "unknown-column", f"column {header!r} ignored", _COLUMNS_HINT)
+        header = self.sheet.header_row
+        for name in self.sheet.ignored:
+            self.add(header, WARNING, "unknown-column", f"column {name!r} ignored", _COLUMNS_HINT)
         missing = [name for name in ("document", "values") if name not in columns]
         if "quote" not in columns and not {"start", "end"} <= set(columns):
             missing.append("quote")
+        hint = _COLUMNS_HINT
+        others = [w for w in self.sheet.worksheets if w != self.sheet.worksheet]
+        if missing and others:
+            hint = (
+                f"sheet {self.sheet.worksheet!r} was read; this workbook also has "
+                + ", ".join(repr(w) for w in others)
+                + ": choose one with --sheet. "
+                + _COLUMNS_HINT
+            )
         for name in missing:
-            self.add(1, ERROR, "missing-column", f"no {name!r} column", _COLUMNS_HINT)
+            self.add(header, ERROR, "missing-column", f"no {name!r} column", hint)
+        for index, rows in self.sheet.unlabelled.items():
+            self.add(
+                rows[0],
+                WARNING,
+                "unlabelled-column",
+                f"column {_column_name(index, self.sheet)} has no header: its cells are ignored "
+                f"(rows {_rows(rows)})",
+                "give the column a header (memo, if it holds notes)",
+            )
         return not missing
 
     def _row(self, row: SheetRow) -> CodeRow | None:
@@ -221,7 +279,7 @@ class _SheetCheck:
             context_before=before,
             context_after=after,
             coder=row.get("coder") or None,
-            memo=row.get("memo") or None,
+            memo=" ; ".join(filter(None, [row.get("memo"), *value_comments(row.get("values"))[1]])) or None,
             anchor_kind=anchor.kind,
             anchor_score=anchor.score,
         )
@@ -234,10 +292,27 @@ class _SheetCheck:
     def _document(self, row: SheetRow) -> str | None:
         cell = row.get("document")
         if not cell:
-            self.add(row.row, ERROR, "missing-document", "no document given", _DOCUMENT_HINT)
+            hint = _DOCUMENT_HINT
+            if self._last_document:
+                hint = (
+                    f"the rows above give {self._last_document!r}: write it in this row too "
+                    "(cells merged over several rows keep their value only in an .xlsx file, "
+                    "not in a CSV export)"
+                )
+            self.add(row.row, ERROR, "missing-document", "no document given", hint)
             return None
+        self._last_document = cell
         doc_id = self.ctx.documents.resolve(cell)
-        if doc_id is None:
+        several = self.ctx.documents.matches(cell)
+        if doc_id is None and len(several) > 1:
+            self.add(
+                row.row,
+                ERROR,
+                "ambiguous-document",
+                f"document {cell!r} may be {' or '.join(several)}",
+                "give the document id (`vmatrix docs` lists them)",
+            )
+        elif doc_id is None:
             closest = self.ctx.documents.closest(cell)
             self.add(
                 row.row,
@@ -262,6 +337,23 @@ class _SheetCheck:
             )
             return []
         values: list[str] = []
+        cell, comments = value_comments(cell)
+        if comments:
+            self.add(
+                row.row,
+                WARNING,
+                "value-comment",
+                "comment in the values read as a memo: " + "; ".join(repr(c) for c in comments),
+                "put comments in the memo column",
+            )
+        if not split_values(cell):
+            self.add(
+                row.row,
+                ERROR,
+                "empty-values",
+                "no value form given, only a comment",
+                f"give one or more of: {', '.join(codebook.value_ids)}",
+            )
         for part in split_values(cell):
             for name, known in group_words(part, lambda n: codebook.resolve_value(n) is not None):
                 found = codebook.resolve_value(name) if known else None
@@ -278,13 +370,7 @@ class _SheetCheck:
                     )
                     continue
                 if not found.exact and name not in found.code.aliases:
-                    self.add(
-                        row.row,
-                        WARNING,
-                        "value-normalised",
-                        f"{name!r} normalised to {found.code.id}",
-                        f"write it {found.code.id} or {found.code.label}",
-                    )
+                    self._normalised.setdefault((name, found.code), []).append(row.row)
                 if found.code.id not in values:
                     values.append(found.code.id)
         return values
@@ -294,7 +380,7 @@ class _SheetCheck:
         for facet_id in FACETS:
             facet = self.ctx.codebook.facets[facet_id]
             names: list[str] = []
-            for name in split_facet(row.get(facet_id)):
+            for name in self._facet_names(facet, row):
                 code = facet.resolve(name)
                 if code is not None:
                     names.append(code.id)
@@ -315,11 +401,64 @@ class _SheetCheck:
             facets[facet_id] = list(dict.fromkeys(names))
         return facets
 
+    def _facet_names(self, facet: Facet, row: SheetRow) -> list[str]:
+        """The names in a facet cell. Names are separated by ``;``; a name the codebook does
+        not know is split at its commas when that gives names it knows ("site web, réseaux
+        sociaux" is two tools), with a note."""
+        names: list[str] = []
+        for name in split_facet(row.get(facet.id)):
+            parts = [p.strip() for p in re.split(r",|/|\s\+\s", name) if p.strip()]
+            if len(parts) > 1 and facet.resolve(name) is None and any(facet.resolve(p) for p in parts):
+                self.add(
+                    row.row,
+                    INFO,
+                    f"split-{facet.id}",
+                    f"{facet.id} {name!r} read as {len(parts)} names: " + ", ".join(repr(p) for p in parts),
+                    "separate names with ; to say so",
+                )
+                names += parts
+            else:
+                names.append(name)
+        return names
+
+    def _report_missing_coders(self) -> None:
+        """A coder column with some cells left empty: say whose those rows are."""
+        if "coder" not in self.sheet.columns:
+            return
+        named = {fold_code(c.coder): c.coder for c in self.codes if c.coder}
+        empty = [c.row for c in self.codes if not c.coder]
+        if not empty or not named:
+            return
+        whose = (
+            f"`vmatrix agree` counts them as {next(iter(named.values()))}'s, the only coder named here"
+            if len(named) == 1
+            else f"`vmatrix agree` counts them as a coder of their own, {self.sheet.name!r}"
+        )
+        self.add(
+            empty[0],
+            WARNING,
+            "missing-coder",
+            f"no coder given in {len(empty)} row(s) (rows {_rows(empty)}): {whose}",
+            "fill in the coder column",
+        )
+
+    def _report_normalised(self) -> None:
+        """Value forms written with other case or accents: one warning per spelling."""
+        for (name, code), rows in self._normalised.items():
+            where = f" (rows {_rows(rows)})" if len(rows) > 1 else ""
+            self.add(
+                rows[0],
+                WARNING,
+                "value-normalised",
+                f"{name!r} normalised to {code.id}{where}",
+                f"write it {code.id} or {code.label}",
+            )
+
     def _report_open_names(self) -> None:
         """Names of open facets the codebook does not know: one note per name and sheet."""
         for (facet_id, name), rows in self._open_names.items():
             closest = _close_spellings(name, self.ctx.codebook.facets[facet_id])
-            where = f" (rows {', '.join(map(str, rows))})" if len(rows) > 1 else ""
+            where = f" (rows {_rows(rows)})" if len(rows) > 1 else ""
             self.add(
                 rows[0],
                 INFO,
@@ -367,12 +506,23 @@ class _SheetCheck:
                 f"anchored at {anchor.start}-{anchor.end}",
                 "correct or delete the start and end cells",
             )
+        if anchor.occurrences > 1 and offsets is None:
+            self.add(
+                row.row,
+                WARNING,
+                "quote-repeated",
+                f"the quote is {anchor.occurrences} times in {doc_id}; anchored at the first "
+                f"(characters {anchor.start}-{anchor.end}): {_show(_around(finder.text, anchor))}",
+                "if another one is meant, quote a few more words, or give its start and end",
+            )
         if anchor.kind == "fuzzy":
             self.add(
                 row.row,
                 WARNING,
                 "quote-fuzzy",
-                f"quote found only approximately ({anchor.score:.0%}) in {doc_id}",
+                f"the quote starts or ends inside a word of {doc_id}; anchored to whole words"
+                if anchor.score >= 1.0
+                else f"quote found only approximately ({anchor.score:.0%}) in {doc_id}",
                 f"found: {_show(finder.span(anchor))}; correct the quote if that is not it",
             )
         return anchor
@@ -391,7 +541,7 @@ class _SheetCheck:
         if not start and not end:
             return False, None
         try:
-            first, last = int(start), int(end)
+            first, last = _offset(start), _offset(end)
         except ValueError:
             first, last = -1, -1
         if not (0 <= first < last <= length):
@@ -409,9 +559,11 @@ class _SheetCheck:
         """The same passage, for the same tool, coded twice with different values by one coder."""
         by_passage: dict[tuple[Any, ...], CodeRow] = {}
         for code in self.codes:
-            key = (code.document_id, code.start, code.end, code.coder, tuple(code.facets.get("tool", [])))
+            key = (code.document_id, *_words_span(code), code.coder, tuple(code.facets.get("tool", [])))
             first = by_passage.setdefault(key, code)
-            if first is not code and set(first.values) != set(code.values):
+            if first is code:
+                continue
+            if set(first.values) != set(code.values):
                 self.add(
                     code.row,
                     WARNING,
@@ -420,6 +572,27 @@ class _SheetCheck:
                     f"{', '.join(code.values)} here, {', '.join(first.values)} there",
                     "merge the two rows, or give them different tools",
                 )
+            else:
+                self.add(
+                    code.row,
+                    WARNING,
+                    "repeated-passage",
+                    f"same passage and values as row {first.row} (quoted differently): "
+                    "`vmatrix matrix` counts it twice",
+                    "delete one of the two rows",
+                )
+
+
+def _words_span(code: CodeRow) -> tuple[int, int]:
+    """A code's span without the punctuation at its edges: « Oui. » and oui are one passage."""
+    text = code.anchored_text
+    start, end = code.start or 0, code.end or 0  # validated codes always have both
+    lead = len(text) - len(text.lstrip(_NOT_WORDS))
+    trail = len(text) - len(text.rstrip(_NOT_WORDS))
+    return start + lead, end - trail
+
+
+_NOT_WORDS = " \t\n\u00a0\u202f.,;:!?…«»“”\"'’()[]-—–"
 
 
 def _close_spellings(name: str, facet: Facet) -> list[str]:
@@ -449,6 +622,37 @@ _DOCUMENT_HINT = "give the document id (entretien-01), its label (Entretien 1) o
 _QUOTE_HINT = "copy the verbatim into the quote column"
 
 
+def _offset(cell: str) -> int:
+    """A character offset, also as a spreadsheet may write it (``12.0``)."""
+    number = float(cell.replace(",", "."))
+    if not number.is_integer():
+        raise ValueError(cell)
+    return int(number)
+
+
+def _column_name(index: int, sheet: CodingSheet) -> str:
+    """A column as the spreadsheet names it: F in a workbook, 6 in a CSV file."""
+    if sheet.delimiter is not None:
+        return str(index + 1)
+    name, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _rows(rows: list[int], limit: int = 12) -> str:
+    shown = ", ".join(map(str, rows[:limit]))
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def _around(text: str, anchor: Anchor, chars: int = 50) -> str:
+    """The anchored passage with some words before it, to tell one occurrence from another."""
+    before = text[max(0, anchor.start - chars) : anchor.start]
+    before = before.split(" ", 1)[-1] if anchor.start > chars and " " in before else before
+    return f"…{before}{text[anchor.start : anchor.end]}"
+
+
 def _show(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
@@ -464,19 +668,41 @@ def validate_sheets(
     paths: list[Path],
     codebook: Codebook,
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     encoding: str | None = None,
     dry_run: bool = False,
+    forget: Sequence[str] = (),
 ) -> Validation:
     """Check ``paths`` and, when none has an error and not ``dry_run``, store them all.
 
     All sheets are stored in one transaction, each replacing what the same sheet
-    (by file name) stored before; one error anywhere stores nothing.
+    (by name) stored before; one error anywhere stores nothing. ``sheet`` names the
+    worksheets to read in each workbook (default: the first). The stored sheets named in
+    ``forget`` (a sheet renamed, or replaced by an edited export) are removed in the same
+    transaction.
     """
-    sheets = [read_coding_sheet(path, sheet=sheet, encoding=encoding) for path in paths]
+    worksheets: list[str | None] = [sheet] if sheet is None or isinstance(sheet, str) else list(sheet)
+    sheets = [
+        read_coding_sheet(path, sheet=name, encoding=encoding)
+        for path in paths
+        for name in (worksheets if path.suffix.lower() in (".xlsx", ".xlsm") else [None])
+    ]
     context = _Context(corpus, codebook, DocumentIndex(corpus.documents()))
     reports: list[SheetReport] = []
     findings: list[Finding] = []
+    stored_names = [s["name"] for s in corpus.sheets()]
+    for name in forget:
+        if name not in stored_names:
+            findings.append(
+                Finding(
+                    name,
+                    None,
+                    ERROR,
+                    "unknown-sheet",
+                    f"--forget {name!r}: no such sheet is stored",
+                    f"stored sheets: {', '.join(stored_names) or 'none'}",
+                )
+            )
     anchors: list[AnchorRecord] = []
     names: dict[str, Path] = {}
     for coding_sheet in sheets:
@@ -502,6 +728,9 @@ def validate_sheets(
     result = Validation(reports, findings, anchors)
     if result.ok and not dry_run:
         with corpus.transaction():
+            for name in forget:
+                if name not in names:  # else the sheet validated now replaces it anyway
+                    result.forgotten[name] = corpus.forget_sheet(name)
             for report, coding_sheet in zip(reports, sheets, strict=True):
                 report.replaced = corpus.replace_sheet(
                     report.name, str(coding_sheet.path.resolve()), coding_sheet.sha256, report.codes

@@ -26,7 +26,21 @@ def validate(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; store nothing.")] = False,
     codebook: CodebookOption = None,
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook to read [default: the first].")
+        list[str] | None,
+        typer.Option(
+            "--sheet",
+            help="Sheet of an .xlsx workbook to read [default: the first]; repeat it for several "
+            "(one per coder). A workbook's sheets are stored as FILE:SHEET.",
+        ),
+    ] = None,
+    forget: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--forget",
+            metavar="NAME",
+            help="Remove the codes stored from sheet NAME (as `vmatrix codes` names it): a sheet "
+            "renamed, or replaced by an edited export. With sheets to validate, only if they pass.",
+        ),
     ] = None,
     encoding: Annotated[
         str | None,
@@ -50,20 +64,23 @@ def validate(
     from vmatrix.validate import check_stored, validate_sheets
 
     with open_corpus() as corpus:
-        if sheets:
+        if sheets or forget:
             result = validate_sheets(
                 corpus,
-                sheets,
+                sheets or [],
                 load_codebook(codebook),
-                sheet=sheet,
+                sheet=sheet or None,
                 encoding=encoding,
                 dry_run=dry_run,
+                forget=forget or [],
             )
         else:
             result = check_stored(corpus)
     _render(result, fmt, output)
-    for line in _summary(result, checked_stored=not sheets, dry_run=dry_run):
+    for line in _summary(result, checked_stored=not sheets and not forget, dry_run=dry_run):
         err(line, "bold red" if not result.ok else None)
+    for name, removed in result.forgotten.items():
+        err(f"{name}: forgotten, {removed} code(s) removed.")
     if not result.ok:
         raise typer.Exit(1)
 
@@ -80,15 +97,17 @@ def _render(result: Any, fmt: Format, output: Path | None) -> None:
         render(Table(columns, rows), fmt, output)
         return
     tables = []
-    for report in result.sheets:
-        mine = [row[1:] for row in rows if row[0] == report.name]
+    files = [report.name for report in result.sheets]
+    files += [f.file for f in result.findings if f.file not in files]  # e.g. --forget NAME
+    for name in dict.fromkeys(files):
+        mine = [row[1:] for row in rows if row[0] == name]
         if not mine:
             continue
         tables.append(
             Table(
                 columns[1:],
                 mine,
-                title=f"{report.name}: {_counts(result, report.name)}",
+                title=f"{name}: {_counts(result, name)}",
                 numeric={0},
                 style=lambda _r, c, value: _SEVERITY_STYLE.get(value) if c == 1 else None,
             )
@@ -122,4 +141,6 @@ def _summary(result: Any, *, checked_stored: bool, dry_run: bool) -> list[str]:
         else:
             line += "; nothing stored"
         lines.append(line + ".")
+    if not result.ok and not result.sheets:
+        lines.append(f"{_counts(result)}; nothing changed.")
     return lines
