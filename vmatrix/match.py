@@ -147,6 +147,9 @@ class LexiconMatcher:
         # one set per token that every match has.
         self.token_patterns: list[_TokenPattern] = []
         self._required_words: tuple[set[int], set[int]] = (set(), set())  # NORM, LOWER
+        # (column, hash) -> (pattern, required token) it is one of the words of
+        self._required_index: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._unanchored: list[int] = []  # patterns with no rare word to look for first
         self._word_cues = self._cue_table(negation.CUES)
         self._norm_cues = self._cue_table(negation.NORM_CUES)
         for value in wanted:
@@ -211,8 +214,12 @@ class LexiconMatcher:
                 self.strings[key], matcher, required, first=bool(anchors[0][1]), last=bool(anchors[-1][1])
             )
         )
-        for column, words in required:
+        for r, (column, words) in enumerate(required):
             self._required_words[column].update(words)
+            for word in words:
+                self._required_index.setdefault((column, word), []).append((len(self.token_patterns) - 1, r))
+        if not required:
+            self._unanchored.append(len(self.token_patterns) - 1)
         self._required_keys = tuple(
             numpy.array(sorted(words), dtype="uint64") for words in self._required_words
         )
@@ -310,11 +317,17 @@ class LexiconMatcher:
             ):
                 positions.setdefault((column, value), []).append(token)
                 segments_of.setdefault((column, value), set()).add(segment)
+        # For each pattern that may match here, the words of each required token present.
+        present_of: dict[int, list[set[tuple[int, int]]]] = {p: [] for p in self._unanchored}
+        for key in positions:
+            for p, r in self._required_index.get(key, ()):
+                sets = present_of.get(p)
+                if sets is None:
+                    sets = present_of[p] = [set() for _ in self.token_patterns[p].required]
+                sets[r].add(key)
         lists: tuple[list[int], list[int]] | None = None
-        for pattern in self.token_patterns:
-            present = [
-                {(column, w) for w in words if (column, w) in positions} for column, words in pattern.required
-            ]
+        for p in sorted(present_of):
+            pattern, present = self.token_patterns[p], present_of[p]
             if not present:
                 segments: Iterable[int] = range(restored.segments)
             elif all(present):
