@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from vmatrix.errors import CorpusError, UnknownDocument, UsageError
+from vmatrix.errors import CorpusError, UsageError
 from vmatrix.lexicon import Lexicon
 from vmatrix.match import LexiconMatcher, Match
 from vmatrix.segment import interviewers
@@ -211,28 +211,9 @@ def suggest(
 
 def _resolve_documents(corpus: Corpus, typed: list[str]) -> list[str]:
     """Documents given by id, citation label ("Entretien 10"), number or file name."""
-    from vmatrix.validate import DocumentIndex
+    from vmatrix.documents import DocumentIndex
 
-    index = DocumentIndex(corpus.documents())
-    if not index.ids:
-        raise UnknownDocument(f"no documents in {corpus.path} yet; run `vmatrix ingest` first")
-    found, unknown = [], []
-    for name in typed:
-        doc_id = index.resolve(name)
-        if doc_id is None:
-            unknown.append(name)
-        else:
-            found.append(doc_id)
-    if unknown:
-        named = []
-        for name in unknown:
-            closest = index.closest(name)
-            named.append(f"{name!r}" + (f" (did you mean {' or '.join(closest)}?)" if closest else ""))
-        raise UnknownDocument(
-            f"no document {', '.join(named)} in {corpus.path}; "
-            "give an id, a label (Entretien 10) or a number (see `vmatrix docs`)"
-        )
-    return list(dict.fromkeys(found))
+    return DocumentIndex(corpus.documents()).require_all(typed)
 
 
 def _suggestions(

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from vmatrix.codebook import FACETS, Codebook
-from vmatrix.errors import UnknownCode, UnknownDocument, UsageError
-from vmatrix.textnorm import document_key, fold, fold_code
+from vmatrix.errors import UnknownCode, UsageError
+from vmatrix.textnorm import fold, fold_code
 
 SOURCES = ("manual", "suggested")
 UNITS = ("segment", "document", *FACETS)
@@ -275,23 +275,12 @@ class Analysis:
         return wanted
 
     def require_document(self, typed: str) -> str:
-        """A document given by id, citation label ("Entretien 10") or number ("10")."""
+        """A document given by id, citation label ("Entretien 10"), number or file name."""
         if typed in self.documents:
             return typed
-        key = document_key(typed)
-        found = sorted(
-            doc.id
-            for doc in self.documents.values()
-            if key in {document_key(name) for name in (doc.id, doc.label, doc.number) if name}
-        )
-        if len(found) == 1:
-            return str(found[0])
-        if found:
-            raise UnknownDocument(f"{typed!r} may be {' or '.join(found)}: give the document id")
-        names = [*self.documents, *(doc.label for doc in self.documents.values())]
-        raise UnknownDocument(
-            f"no document {typed!r} in the corpus" + _did_you_mean(typed, names) + " (see `vmatrix docs`)"
-        )
+        from vmatrix.documents import DocumentIndex
+
+        return DocumentIndex(self.documents.values()).require(typed)
 
     def select(
         self, conditions: Sequence[Condition], verbatims: list[Verbatim] | None = None

@@ -17,6 +17,7 @@ from typing import Any
 
 from vmatrix.anchor import Anchor, Finder, context_of
 from vmatrix.codebook import FACETS, Code, Codebook, Facet
+from vmatrix.documents import DocumentIndex
 from vmatrix.sheet import (
     CodingSheet,
     SheetRow,
@@ -26,8 +27,8 @@ from vmatrix.sheet import (
     split_values,
     value_comments,
 )
-from vmatrix.store import CodeRow, Corpus, Document
-from vmatrix.textnorm import document_key, fold, fold_code
+from vmatrix.store import CodeRow, Corpus
+from vmatrix.textnorm import fold_code
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -92,44 +93,6 @@ class Validation:
 
 
 # -- documents ---------------------------------------------------------------------
-
-
-class DocumentIndex:
-    """Resolves what a sheet's document cell says: the id, the label, the number or the file."""
-
-    def __init__(self, documents: list[Document]) -> None:
-        self.ids = [d.id for d in documents]
-        self._keys: dict[str, set[str]] = {}
-        self._names: dict[str, str] = {}  # folded id or label -> id, for a did-you-mean
-        for doc in documents:
-            self._names.update({fold(doc.id): doc.id, fold(doc.label): doc.id})
-            names = [doc.id, doc.label, Path(doc.source).name, Path(doc.source).stem]
-            if doc.number:
-                names.append(doc.number)
-            for name in names:
-                self._keys.setdefault(document_key(name), set()).add(doc.id)
-
-    def resolve(self, cell: str) -> str | None:
-        found = self.matches(cell)
-        return found[0] if len(found) == 1 else None
-
-    def matches(self, cell: str) -> list[str]:
-        """Every document the cell may name (more than one: it is ambiguous)."""
-        if cell in self.ids:
-            return [cell]
-        return sorted(self._keys.get(document_key(cell), set()))
-
-    def closest(self, cell: str, limit: int = 3) -> list[str]:
-        from rapidfuzz import fuzz, process
-
-        names = list(self._names)
-        found = process.extract(fold(cell), names, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
-        ids: list[str] = []
-        for name, _score, _ in found:
-            doc_id = self._names[name]
-            if doc_id not in ids:
-                ids.append(doc_id)
-        return ids[:limit]
 
 
 # -- checking one sheet ------------------------------------------------------------------

@@ -64,17 +64,9 @@ def agree(
 def _documents(corpus: Any, names: list[str] | None) -> list[str] | None:
     if not names:
         return None
-    from vmatrix.errors import UnknownDocument
-    from vmatrix.validate import DocumentIndex
+    from vmatrix.documents import DocumentIndex
 
-    index = DocumentIndex(corpus.documents())
-    ids = []
-    for name in names:
-        found = index.resolve(name)
-        if found is None:
-            raise UnknownDocument(f"no document {name!r} in the corpus (`vmatrix docs` lists them)")
-        ids.append(found)
-    return ids
+    return DocumentIndex(corpus.documents()).require_all(names)
 
 
 def _number(x: float | None, digits: int = 3) -> Any:

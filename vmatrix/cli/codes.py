@@ -44,24 +44,13 @@ def codes(
 
     Example: vmatrix codes --doc entretien-01 --value localisation --format csv
     """
-    from vmatrix.errors import UnknownDocument
+    from vmatrix.documents import DocumentIndex
     from vmatrix.render import Table, render
     from vmatrix.sheet import COLUMNS
-    from vmatrix.validate import DocumentIndex
 
     with open_corpus() as corpus:
         documents = corpus.documents()
-        index = DocumentIndex(documents)
-        doc_ids = []
-        for name in doc or []:
-            found = index.resolve(name)
-            if found is None:
-                closest = index.closest(name)
-                raise UnknownDocument(
-                    f"no document {name!r} in the corpus"
-                    + (f"; did you mean {' or '.join(closest)}?" if closest else "")
-                )
-            doc_ids.append(found)
+        doc_ids = DocumentIndex(documents).require_all(doc) if doc else []
         wanted_values: set[str] = set()
         if value:
             from vmatrix.codebook import load_codebook

@@ -78,21 +78,12 @@ def docs(
 
 
 def _segments(typed: str, fmt: Format) -> Any:
-    from vmatrix.errors import UnknownDocument
+    from vmatrix.documents import DocumentIndex
     from vmatrix.render import Table
     from vmatrix.segment import interviewers
-    from vmatrix.validate import DocumentIndex
 
     with open_corpus() as corpus:
-        index = DocumentIndex(corpus.documents())
-        doc_id = index.resolve(typed)
-        if doc_id is None:
-            closest = index.closest(typed)
-            raise UnknownDocument(
-                f"no document {typed!r} in {corpus.path}"
-                + (f"; did you mean {' or '.join(closest)}?" if closest else "")
-                + " (see `vmatrix docs`)"
-            )
+        doc_id = DocumentIndex(corpus.documents()).require(typed)
         text = corpus.text(doc_id)
         segments = corpus.segments(doc_id)
     asking = interviewers((s.speaker, text[s.start : s.end]) for s in segments)
