@@ -132,19 +132,18 @@ def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
     (a question mark, or "est-ce que", "comment"... where transcription left none out)
     and who speaks least.
     """
-    asked: Counter[str] = Counter()
-    turns_of: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    for speaker, said in turns:
-        if speaker is None:
-            continue
-        turns_of[speaker] += 1
-        words[speaker] += len(said.split())
-        if "?" in said[-40:] or _QUESTION.search(said):
-            asked[speaker] += 1
+    spoken = [(speaker, said) for speaker, said in turns if speaker is not None]
+    turns_of = Counter(speaker for speaker, _ in spoken)
     named = {s for s in turns_of if role_key(s) in _INTERVIEWER_ROLES}
     if named or len(turns_of) < 2:
         return named
+    asked: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for speaker, said in spoken:
+        words[speaker] += said.count(" ") + 1
+        # A question ends the turn, or opens it when transcription wrote no question mark.
+        if "?" in said[-40:] or _QUESTION.search(said, 0, 300):
+            asked[speaker] += 1
     ratio = {s: asked[s] / turns_of[s] for s in turns_of}
     ranked = sorted(turns_of, key=lambda s: -ratio[s])
     best, second = ranked[0], ranked[1]
