@@ -122,6 +122,10 @@ def evaluate(
     ``values`` orders the value forms reported (default: those found, sorted); others
     found in the codes or suggestions are reported after them.
     """
+    if documents:
+        from vmatrix.documents import DocumentIndex
+
+        documents = DocumentIndex(corpus.documents()).require_all(documents)
     codes = [
         c
         for c in corpus.codes(documents=documents, coders=coders, status="anchored")

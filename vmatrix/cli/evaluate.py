@@ -13,7 +13,8 @@ from vmatrix.render import Format
 @app.command()
 def evaluate(
     doc: Annotated[
-        list[str] | None, typer.Option("--doc", "-d", help="Only this document (repeat for more).")
+        list[str] | None,
+        typer.Option("--doc", "-d", help="Only this document (id, label or number; repeat for more)."),
     ] = None,
     coder: Annotated[
         list[str] | None, typer.Option("--coder", help="Only the codes of this coder (repeat for more).")
