@@ -15,13 +15,14 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from vmatrix.errors import VmatrixError
+from vmatrix.errors import UsageError, VmatrixError
 
 
 class Format(StrEnum):
@@ -30,6 +31,11 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     latex = "latex"
+    xlsx = "xlsx"
+
+
+# Formats meant for a spreadsheet: ids rather than labels, one value per cell.
+SPREADSHEETS = (Format.csv, Format.xlsx)
 
 
 @dataclass
@@ -213,6 +219,11 @@ RENDERERS: dict[Format, Callable[[Table], str]] = {
 def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = None) -> None:
     """Print ``tables`` in ``fmt`` on stdout, or write them to ``output`` atomically."""
     many = [tables] if isinstance(tables, Table) else list(tables)
+    if fmt is Format.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx writes a workbook: give it a file with --output FILE.xlsx")
+        write_atomic(output, to_xlsx(many))
+        return
     if fmt is Format.table:
         if output is None:
             import sys
@@ -245,6 +256,53 @@ def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = N
     emit(text, output)
 
 
+def to_xlsx(tables: Sequence[Table]) -> bytes:
+    """An Excel workbook, one sheet per table. Text cells are stored as text, never as
+    formulas, so a quote starting with = or - is shown as written and runs nothing."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    used: set[str] = set()
+    for n, table in enumerate(tables):
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = _sheet_title(table.title or "vmatrix", used)
+        sheet.append([_xlsx_cell(c) for c in table.columns])
+        for row in table.rows:
+            sheet.append([_xlsx_cell(v) for v in row])
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(table.columns, start=1):
+            cells = [column, *(r[i - 1] for r in table.rows if i <= len(r))]
+            longest = max(len(cell_text(c)) for c in cells)
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(max(8, longest + 2), 80)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    return cell_text(value)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts: 31 characters at most, none of []:*?/\\, unique."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "vmatrix"
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    used.add(name.casefold())
+    return name
+
+
 def _plain_table(table: Table) -> str:
     """A table written to a file: plain text, aligned, no colours or box-drawing."""
     from tabulate import tabulate
@@ -271,7 +329,7 @@ def emit(text: str, output: Path | None) -> None:
         write_atomic(output, text)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -280,8 +338,12 @@ def write_atomic(path: Path, text: str) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus
-from vmatrix.render import Format
+from vmatrix.render import SPREADSHEETS, Format
 
 _QUOTE_WIDTH = 90
 
@@ -99,7 +99,7 @@ def _tables(result: Any, fmt: Format) -> list[Any]:
             else None
         ),
     )
-    quote_width = None if fmt in (Format.csv, Format.json) else _QUOTE_WIDTH
+    quote_width = None if fmt in (*SPREADSHEETS, Format.json) else _QUOTE_WIDTH
     differences = Table(
         ["document", "span", "quote", *result.coders],
         [

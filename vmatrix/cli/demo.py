@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, err
-from vmatrix.render import Format
+from vmatrix.render import SPREADSHEETS, Format
 
 
 @app.command()
@@ -66,7 +66,7 @@ def _outputs(corpus: Any, codebook: Any, value: str, limit: int, fmt: Format, ou
     from vmatrix.units import load
 
     analysis = load(corpus, codebook)
-    ids = fmt in (Format.csv, Format.json)
+    ids = fmt in (*SPREADSHEETS, Format.json)
     terminal = fmt is Format.table and output is None
     width = None
     if terminal and sys.stdout.isatty():

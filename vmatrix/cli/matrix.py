@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
-from vmatrix.render import Format
+from vmatrix.render import SPREADSHEETS, Format
 
 
 class Source(StrEnum):
@@ -196,7 +196,7 @@ def matrix(
         analysis = load_analysis(corpus, codebook, source)
         matrices = lib.compute(analysis, options)
     print_notes(analysis.notes)
-    ids = fmt in (Format.csv, Format.json)
+    ids = fmt in (*SPREADSHEETS, Format.json)
     if stats:
         tables = [lib.stats_table(analysis, m, options, ids=ids) for m in matrices]
     else:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, err, open_corpus, warn
-from vmatrix.render import Format
+from vmatrix.render import SPREADSHEETS, Format
 
 DEFAULT_MIN_SCORE = 0.35  # vmatrix.suggest.DEFAULT_MIN_SCORE (not imported: start-up time)
 _PALETTE = [
@@ -114,7 +114,7 @@ def _table(report: Any, fmt: Format) -> Any:
 
     if fmt is Format.json:
         return Table([], [], json=[s.to_json() for s in report.segments])
-    if fmt is Format.csv:
+    if fmt in SPREADSHEETS:
         return Table(DRAFT_COLUMNS, [_sheet_row(s) for s in report.segments])
     colour = {v: _PALETTE[i % len(_PALETTE)] for i, v in enumerate(report.values)}
     rows = [

@@ -6,7 +6,7 @@ import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
 from vmatrix.cli.matrix import Source, WhereOption, load_analysis, print_notes
-from vmatrix.render import Format
+from vmatrix.render import SPREADSHEETS, Format
 
 
 @app.command()
@@ -46,4 +46,4 @@ def table(
     if missing:
         analysis.notes.append(f"{missing} verbatims name no tool and are not in the table")
     print_notes(analysis.notes)
-    render(tool_table(analysis, rows, ids=fmt in (Format.csv, Format.json), quotes=texts), fmt, output)
+    render(tool_table(analysis, rows, ids=fmt in (*SPREADSHEETS, Format.json), quotes=texts), fmt, output)
