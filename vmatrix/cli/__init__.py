@@ -27,8 +27,31 @@ choose another). Start with `vmatrix ingest`, or see it all at once with `vmatri
 """
 
 
+# `vmatrix --help` lists the commands in the order of a study, not alphabetically.
+_ORDER = [
+    "demo",
+    "ingest",
+    "docs",
+    "suggest",
+    "validate",
+    "codes",
+    "agree",
+    "evaluate",
+    "matrix",
+    "table",
+    "quote",
+    "codebook",
+    "lexicon",
+]
+
+
 class _Funnel(TyperGroup):
     """Runs a command and turns vmatrix errors into one red line and exit status 1."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(_ORDER)}
+        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
 
     def invoke(self, ctx: Any) -> Any:
         try:
