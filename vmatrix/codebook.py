@@ -209,7 +209,7 @@ def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | 
     )
 
 
-def _code(entry: dict, path: Path, where: str) -> Code:  # type: ignore[type-arg]
+def _code(entry: dict[str, Any], path: Path, where: str) -> Code:
     code_id = entry.get("id")
     if not isinstance(code_id, str) or not code_id.strip():
         raise CodebookError(f"{path}: an entry of {where} has no id")

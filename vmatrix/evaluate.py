@@ -144,7 +144,7 @@ def evaluate(
         segments = corpus.segments(doc_id)
         starts = [s.start for s in segments]
         for code in (c for c in codes if c.document_id == doc_id):
-            first = max(bisect.bisect_right(starts, code.start) - 1, 0)  # type: ignore[arg-type]
+            first = max(bisect.bisect_right(starts, code.start) - 1, 0)  # type: ignore[type-var]
             for segment in segments[first:]:
                 if segment.start >= code.end:  # type: ignore[operator]
                     break

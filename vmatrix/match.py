@@ -232,7 +232,8 @@ class LexiconMatcher:
             [w for _, w in pairs], dtype=object
         )
 
-    def _hashes(self, words: Iterable[str]) -> list[int]:
+    def _hashes(self, words: Iterable[str]) -> Any:
+        # PhraseMatcher patterns as the hashes of their words: no Doc to build for each.
         return [self.strings.add(word) for word in words]
 
     # -- restoring ------------------------------------------------------------
@@ -262,9 +263,8 @@ class LexiconMatcher:
             add(string)
         doc = Doc(self.vocab, words=tokens[:, columns[0]].tolist(), spaces=spaces.tolist())
         if len(doc):
-            doc.from_array(
-                [IDS[name] for name in _RESTORED_ATTRS], numpy.ascontiguousarray(tokens[:, columns[1:]])
-            )
+            values: Any = numpy.ascontiguousarray(tokens[:, columns[1:]])
+            doc.from_array([IDS[name] for name in _RESTORED_ATTRS], values)
         bounds = [0, *itertools.accumulate(int(n) for n in lengths)]
         return Restored(doc, bounds, numpy.ascontiguousarray(tokens[:, columns[1]]))
 
@@ -531,7 +531,7 @@ def _sequence_matches(
     on the few segments that hold a pattern's rare words, where spaCy's ``IN``
     predicates would be called on every token.
     """
-    found = []
+    found: list[tuple[int, int]] = []
     n, last = len(columns[0]), len(steps)
     first_column, first_words, first_op = steps[0]
     for start in range(n):

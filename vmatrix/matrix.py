@@ -462,7 +462,7 @@ def stats_table(analysis: Analysis, matrix: Matrix, options: MatrixOptions, *, i
 
     def style(r: int, c: int, value: Any) -> str | None:
         link = rows[r][-1]
-        return {"attraction": "green", "repulsion": "red"}.get(link) if link else None
+        return {"attraction": "green", "repulsion": "red"}.get(str(link)) if link else None
 
     return Table(columns, rows, title=title, json=payload, numeric=set(range(2, 9)), style=style)
 

@@ -129,7 +129,7 @@ class NormRepair:
         import numpy
         from spacy.attrs import NORM
 
-        norms = numpy.empty(len(doc), dtype="uint64")
+        norms: Any = numpy.empty(len(doc), dtype="uint64")
         previous = ""
         for i, token in enumerate(doc):
             lemma = token.lemma_ or token.text

@@ -96,11 +96,11 @@ def parse_subtitles(text: str, kind: str, *, where: str) -> list[Cue]:
         found.append(
             (seconds(timing["a"]), seconds(timing["b"]), cue_lines, voice.group(1).strip() if voice else None)
         )
-    labels = [match_label(" ".join(lines)) if voice is None and lines else None for *_, lines, voice in found]
+    labels = [match_label(" ".join(lines)) if named is None and lines else None for *_, lines, named in found]
     counts = Counter(label.speaker for label in labels if label)
     cues: list[Cue] = []
-    for (start, end, lines, voice), label in zip(found, labels, strict=True):
-        body, speaker = " ".join(lines), voice
+    for (start, end, lines, named), label in zip(found, labels, strict=True):
+        body, speaker = " ".join(lines), named
         if label is not None and (label.known or counts[label.speaker] >= 2):
             speaker, body = label.speaker, body[label.content_start :]
         if body.strip():

@@ -174,6 +174,6 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        text = value.isoformat()  # type: ignore[attr-defined]
+        text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     return str(value)

@@ -194,7 +194,10 @@ def _keep_invoked_command(args: list[str]) -> None:
     """Typer builds the parser of every command before running one (about 1 ms each, more
     for commands with many options): when the command line names a command, register
     only that one, so `matrix` and `quote` start fast however many commands there are."""
-    commands = {(c.name or c.callback.__name__).replace("_", "-"): c for c in app.registered_commands}
+    commands = {
+        str(c.name or getattr(c.callback, "__name__", "")).replace("_", "-"): c
+        for c in app.registered_commands
+    }
     i = 0
     while i < len(args):
         arg = args[i]

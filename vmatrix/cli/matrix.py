@@ -23,7 +23,7 @@ class Source(StrEnum):
 
 
 class Measure(StrEnum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the name users type, though str has a count()
     jaccard = "jaccard"
     c = "c"
     percent = "percent"

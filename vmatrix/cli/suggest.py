@@ -204,7 +204,9 @@ def _excerpt(s: Any, colour: dict[str, str] | None = None) -> str:
         if start < at:
             continue
         parts.append(escape(s.text[at:start]))
-        parts.append(f"[bold {colour.get(value, 'cyan')}]{escape(s.text[start:stop])}[/]")
+        parts.append(
+            f"[bold {colour.get(value, 'cyan') if colour else 'cyan'}]{escape(s.text[start:stop])}[/]"
+        )
         at = stop
     rest = s.text[at:end]
     parts.append(escape(rest) if colour is not None else rest)
