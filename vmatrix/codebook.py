@@ -16,7 +16,7 @@ from typing import Any
 
 from vmatrix.errors import CodebookError, UnknownCode
 from vmatrix.resources import lexicons_dir
-from vmatrix.textnorm import fold_code
+from vmatrix.textnorm import closest, fold_code
 
 FACETS = ("lever", "nature", "tool", "initiator", "beneficiary")
 
@@ -116,18 +116,7 @@ def _index(codes: list[Code], where: str) -> dict[str, Code]:
 
 
 def _closest(name: str, index: dict[str, Code], limit: int) -> list[str]:
-    from rapidfuzz import fuzz, process
-
-    key = fold_code(name)
-    if not key:
-        return []
-    found = process.extract(key, list(index), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
-    ids: list[str] = []
-    for match, _score, _ in found:
-        code_id = index[match].id
-        if code_id not in ids:
-            ids.append(code_id)
-    return ids[:limit]
+    return closest(fold_code(name), {key: code.id for key, code in index.items()}, limit)
 
 
 def default_path() -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vmatrix.errors import UnknownDocument
 from vmatrix.store import Document
-from vmatrix.textnorm import document_key, fold
+from vmatrix.textnorm import closest, document_key, fold
 
 
 class DocumentIndex:
@@ -36,16 +36,8 @@ class DocumentIndex:
         return sorted(self._keys.get(document_key(cell), set()))
 
     def closest(self, cell: str, limit: int = 3) -> list[str]:
-        from rapidfuzz import fuzz, process
-
-        names = list(self._names)
-        found = process.extract(fold(cell), names, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
-        ids: list[str] = []
-        for name, _score, _ in found:
-            doc_id = self._names[name]
-            if doc_id not in ids:
-                ids.append(doc_id)
-        return ids[:limit]
+        """The documents whose id or label is most like ``cell``: a did-you-mean."""
+        return closest(fold(cell), self._names, limit)
 
     def require(self, typed: str) -> str:
         """The one document ``typed`` names, or :class:`UnknownDocument` with a did-you-mean."""
