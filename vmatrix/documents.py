@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vmatrix.errors import UnknownDocument
-from vmatrix.store import Document
+from vmatrix.store import Corpus, Document
 from vmatrix.textnorm import closest, document_key, fold
 
 
@@ -14,6 +14,7 @@ class DocumentIndex:
     """Resolves what a sheet's document cell says: the id, the label, the number or the file."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
+        documents = list(documents)  # read twice below
         self.ids = [d.id for d in documents]
         self._keys: dict[str, set[str]] = {}
         self._names: dict[str, str] = {}  # folded id or label -> id, for a did-you-mean
@@ -66,3 +67,8 @@ class DocumentIndex:
                 + ": give an id, a label (Entretien 10) or a number (`vmatrix docs` lists them)"
             )
         return list(dict.fromkeys(found))
+
+
+def require_documents(corpus: Corpus, typed: Iterable[str]) -> list[str]:
+    """The ids of the corpus's documents that ``typed`` names (see :meth:`DocumentIndex.require_all`)."""
+    return DocumentIndex(corpus.documents()).require_all(typed)
