@@ -19,6 +19,8 @@ from vmatrix.resources import lexicons_dir
 from vmatrix.textnorm import closest, fold_code
 
 FACETS = ("lever", "nature", "tool", "initiator", "beneficiary")
+# The facets in the order sheets and readers take them: the tool first, then what it is and does.
+FACET_COLUMNS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vmatrix.anchor import cited_form
+from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.render import Table, latex_escape
 from vmatrix.units import Analysis, Condition, Verbatim, natural_key
 
 _BREAKS = re.compile(r"[ \t\r\n]+")
-
-# Facets in the order a reader wants them: the tool first, then what it is and does.
-FACETS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 
 @dataclass
@@ -114,7 +112,7 @@ def describe(analysis: Analysis, quote: Quote) -> tuple[str, str]:
     values = ", ".join(analysis.display("value", v) for v in verbatim.values)
     facets = " ; ".join(
         f"{analysis.key_label(key)} : {', '.join(analysis.display(key, c) for c in verbatim.facets[key])}"
-        for key in FACETS
+        for key in FACET_COLUMNS
         if verbatim.facets.get(key)
     )
     return values, facets
@@ -243,7 +241,7 @@ def records(found: Sequence[Quote], *, context: bool) -> list[dict[str, Any]]:
             "text": quote.text,
             "cited": quote.shown,
             "values": list(verbatim.values),
-            "facets": {key: list(verbatim.facets.get(key, ())) for key in FACETS},
+            "facets": {key: list(verbatim.facets.get(key, ())) for key in FACET_COLUMNS},
         }
         if context:
             record["before"] = quote.before
@@ -260,7 +258,7 @@ def to_json(found: Sequence[Quote], *, context: bool) -> str:
 
 def to_table(found: Sequence[Quote], *, context: bool) -> Table:
     """One row per quote (CSV: ids, the text exactly as in the transcript)."""
-    columns = ["document", "label", "speaker", "start", "end", "text", "cited", "values", *FACETS]
+    columns = ["document", "label", "speaker", "start", "end", "text", "cited", "values", *FACET_COLUMNS]
     if context:
         columns[5:7] = ["before", "text", "after", "cited"]
     rows = []
@@ -277,7 +275,7 @@ def to_table(found: Sequence[Quote], *, context: bool) -> Table:
                 verbatim.end,
                 *texts,
                 list(verbatim.values),
-                *(list(verbatim.facets.get(key, ())) for key in FACETS),
+                *(list(verbatim.facets.get(key, ())) for key in FACET_COLUMNS),
             ]
         )
     return Table(columns, rows, json=records(found, context=context), numeric={3, 4})

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.tabular import Sheet, header_key, match_headers, read_sheet
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,27 +52,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "start": ("start", "debut"),
     "end": ("end", "fin"),
 }
-# Columns that drafts (`vmatrix suggest --format csv`) and exports (`vmatrix codes`)
-# carry for the reader's benefit; they are accepted without a word.
 # The columns vmatrix writes when it writes a coding sheet (`codes --format csv`), in this
 # order; `suggest --format csv` adds the segment and its speaker after the document.
-COLUMNS = [
-    "document",
-    "start",
-    "end",
-    "quote",
-    "values",
-    "tool",
-    "nature",
-    "lever",
-    "initiator",
-    "beneficiary",
-    "coder",
-    "memo",
-]
+COLUMNS = ["document", "start", "end", "quote", "values", *FACET_COLUMNS, "coder", "memo"]
 DRAFT_COLUMNS = [COLUMNS[0], "segment", "speaker", *COLUMNS[1:]]
+# Columns that drafts (`vmatrix suggest --format csv`) and exports (`vmatrix codes`)
+# carry for the reader's benefit; they are accepted without a word.
 INFORMATIVE = ("segment", "speaker", "score", "evidence", "label", "sheet", "row", "anchor", "status")
-FACET_FIELDS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 _VALUE_SEPARATORS = re.compile(r"[;,/|\n+&]+")
 _AND = ("et", "and")  # "Sécurité et Bénévolence": a word between two names
@@ -163,7 +150,7 @@ def _matchable(header: str) -> str:
 
 # Fields a sheet may spread over several columns ("Valeur 1", "Valeur 2"; "Outils" twice):
 # their cells are read as one list.
-MULTI = ("values", "tool", "nature", "lever", "initiator", "beneficiary", "memo")
+MULTI = ("values", *FACET_COLUMNS, "memo")
 
 
 def _more_columns(headers: list[str], columns: dict[str, int]) -> dict[str, list[int]]:

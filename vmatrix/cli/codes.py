@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus, warn
+from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.render import Format
 
 # What the listing adds to the sheet columns (ignored by `vmatrix validate`).
 EXTRA_COLUMNS = ["label", "anchor", "status", "sheet", "row"]
-_FACETS = ("tool", "nature", "lever", "initiator", "beneficiary")
 _QUOTE_WIDTH = 90
 
 
@@ -96,7 +96,7 @@ def _sheet_row(code: Any, labels: dict[str, str]) -> list[Any]:
         code.end,
         code.quote or code.anchored_text,
         code.values,
-        *(code.facets.get(f, []) for f in _FACETS),
+        *(code.facets.get(f, []) for f in FACET_COLUMNS),
         code.coder,
         code.memo,
         labels.get(code.document_id, ""),
@@ -116,7 +116,7 @@ def _record(code: Any, labels: dict[str, str]) -> dict[str, Any]:
         "quote": code.quote,
         "anchored_text": code.anchored_text,
         "values": code.values,
-        "facets": {f: code.facets.get(f, []) for f in _FACETS},
+        "facets": {f: code.facets.get(f, []) for f in FACET_COLUMNS},
         "coder": code.coder,
         "memo": code.memo,
         "anchor": {"kind": code.anchor_kind, "score": code.anchor_score},
@@ -133,7 +133,7 @@ def _terminal_table(rows: list[Any], labels: dict[str, str]) -> Any:
         text = " ".join(text.split())
         return text if len(text) <= _QUOTE_WIDTH else text[: _QUOTE_WIDTH - 1] + "…"
 
-    columns = ["document", "label", "span", "quote", "values", *_FACETS, "coder", "anchor", "sheet:row"]
+    columns = ["document", "label", "span", "quote", "values", *FACET_COLUMNS, "coder", "anchor", "sheet:row"]
     body = [
         [
             r.document_id,
@@ -141,7 +141,7 @@ def _terminal_table(rows: list[Any], labels: dict[str, str]) -> Any:
             f"{r.start}-{r.end}" if r.start is not None else "",
             short(r.quote or r.anchored_text),
             r.values,
-            *(r.facets.get(f, []) for f in _FACETS),
+            *(r.facets.get(f, []) for f in FACET_COLUMNS),
             r.coder,
             "ORPHANED" if r.status == "orphaned" else _anchor(r),
             f"{r.sheet}:{r.row}",
