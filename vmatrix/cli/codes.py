@@ -67,9 +67,10 @@ def codes(
     if wanted_values:
         rows = [r for r in rows if wanted_values & set(r.values)]
     lost = sum(1 for r in rows if r.status == "orphaned")
+    columns = [*COLUMNS, *EXTRA_COLUMNS]
     table = Table(
-        [*COLUMNS, *EXTRA_COLUMNS],
-        [_sheet_row(r, labels) for r in rows],
+        columns,
+        [_sheet_row(r, labels, columns) for r in rows],
         json=[_record(r, labels) for r in rows],
         numeric={1, 2, 16},
     )
@@ -89,22 +90,23 @@ def _anchor(code: Any) -> str:
     return code.anchor_kind or ""
 
 
-def _sheet_row(code: Any, labels: dict[str, str]) -> list[Any]:
-    return [
-        code.document_id,
-        code.start,
-        code.end,
-        code.quote or code.anchored_text,
-        code.values,
-        *(code.facets.get(f, []) for f in FACET_COLUMNS),
-        code.coder,
-        code.memo,
-        labels.get(code.document_id, ""),
-        _anchor(code),
-        code.status,
-        code.sheet,
-        code.row,
-    ]
+def _sheet_row(code: Any, labels: dict[str, str], columns: list[str]) -> list[Any]:
+    cells = {
+        "document": code.document_id,
+        "start": code.start,
+        "end": code.end,
+        "quote": code.quote or code.anchored_text,
+        "values": code.values,
+        **{f: code.facets.get(f, []) for f in FACET_COLUMNS},
+        "coder": code.coder,
+        "memo": code.memo,
+        "label": labels.get(code.document_id, ""),
+        "anchor": _anchor(code),
+        "status": code.status,
+        "sheet": code.sheet,
+        "row": code.row,
+    }
+    return [cells[column] for column in columns]
 
 
 def _record(code: Any, labels: dict[str, str]) -> dict[str, Any]:
