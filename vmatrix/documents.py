@@ -26,10 +26,6 @@ class DocumentIndex:
             for name in names:
                 self._keys.setdefault(document_key(name), set()).add(doc.id)
 
-    def resolve(self, cell: str) -> str | None:
-        found = self.matches(cell)
-        return found[0] if len(found) == 1 else None
-
     def matches(self, cell: str) -> list[str]:
         """Every document the cell may name (more than one: it is ambiguous)."""
         if cell in self.ids:
