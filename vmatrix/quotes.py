@@ -11,7 +11,6 @@ in the transcript's own words: the words cut out never reach the paper.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +18,8 @@ from typing import Any
 from vmatrix.anchor import cited_form
 from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.render import Table, latex_escape
+from vmatrix.textnorm import one_paragraph
 from vmatrix.units import Analysis, Condition, Verbatim, natural_key
-
-_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass
@@ -118,15 +116,10 @@ def describe(analysis: Analysis, quote: Quote) -> tuple[str, str]:
     return values, facets
 
 
-def _flat(text: str) -> str:
-    """One paragraph: line breaks and runs of spaces as one space; no-break spaces kept."""
-    return _BREAKS.sub(" ", text).strip(" ")
-
-
 def _ellipsis(quote: Quote) -> tuple[str, str]:
     """Context with … where it is cut inside the transcript."""
-    before = _flat(quote.before)
-    after = _flat(quote.after[quote.kept :])
+    before = one_paragraph(quote.before)
+    after = one_paragraph(quote.after[quote.kept :])
     glue = "" if after[:1] in tuple(".,…)") else " "  # « ... rien ». not « ... rien » .
     return (f"…{before} " if before else "", f"{glue}{after}…" if after else "")
 
@@ -137,7 +130,7 @@ def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        line = f"{before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})"
+        line = f"{before}« {one_paragraph(quote.shown)} »{after} ({quote.verbatim.label})"
         blocks.append(line + "\n    " + " — ".join(p for p in (values, facets) if p) + "\n")
     return "\n".join(blocks)
 
@@ -209,7 +202,9 @@ def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
         info = " — ".join(p for p in (f"*{values}*" if values else "", facets) if p)
-        blocks.append(f"> {before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
+        blocks.append(
+            f"> {before}« {one_paragraph(quote.shown)} »{after} ({quote.verbatim.label})\n>\n> {info}\n"
+        )
     return "\n".join(blocks)
 
 
@@ -220,7 +215,7 @@ def to_latex(analysis: Analysis, found: Sequence[Quote]) -> str:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
         # No-break spaces inside « » (written ~): LaTeX must not break a line after «.
-        line = f"{before}«\u00a0{_flat(quote.shown)}\u00a0»{after} ({quote.verbatim.label})"
+        line = f"{before}«\u00a0{one_paragraph(quote.shown)}\u00a0»{after} ({quote.verbatim.label})"
         info = latex_escape(facets)
         if values:
             info = f"\\emph{{{latex_escape(values)}}}" + (f" --- {info}" if info else "")

@@ -82,6 +82,16 @@ def closest(key: str, names: Mapping[str, str], limit: int = 3) -> list[str]:
     return list(dict.fromkeys(names[match] for match, _score, _ in found))[:limit]
 
 
+# Not the no-break spaces: French typography stays.
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+
+def one_paragraph(text: str) -> str:
+    """``text`` as one paragraph, the way a quote stands in a paper: each run of spaces,
+    tabs and line breaks as one space, none at either end; no-break spaces kept."""
+    return _BREAKS.sub(" ", text).strip(" ")
+
+
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
