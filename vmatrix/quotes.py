@@ -47,7 +47,6 @@ class QuoteQuery:
     values: list[str] = field(default_factory=list)  # value-form ids
     any_value: bool = False
     conditions: list[Condition] = field(default_factory=list)
-    context: int = 0
     limit: int | None = None
 
 
@@ -85,6 +84,7 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
         found = (
             list(verbatim.evidence) if analysis.source != "manual" else evidence.get(verbatim.document, [])
         )
+        # Highlight offsets are relative to before + text + after.
         spans = sorted(
             {
                 (max(e["start"], lo) - lo, min(e["end"], hi) - lo, bool(e.get("negated")))
@@ -92,7 +92,6 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
                 if e.get("start") is not None and e["start"] < hi and e["end"] > lo
             }
         )
-        # Highlight offsets are relative to before + text + after.
         cut = cited_form(text, verbatim.quote, start, end) if verbatim.quote else None
         quote = Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans)
         if cut:
