@@ -74,12 +74,6 @@ class Codebook:
     def value_ids(self) -> list[str]:
         return [v.id for v in self.values]
 
-    def value(self, value_id: str) -> Code:
-        for code in self.values:
-            if code.id == value_id:
-                return code
-        raise UnknownCode(f"no value form {value_id!r} in the codebook")
-
     def resolve_value(self, name: str) -> Resolution | None:
         """The value form a typed name means, or None."""
         code = self._index.get(fold_code(name))
