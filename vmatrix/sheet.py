@@ -7,7 +7,6 @@ This module only reads and splits cells; what the cells mean is checked by
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,13 +127,12 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
                 [c.strip() for c in line[width:] if c.strip()],
             )
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return CodingSheet(
         path,
         rows,
         list(columns),
         ignored,
-        digest,
+        table.sha256,
         header_row=table.header_row,
         worksheet=table.worksheet,
         worksheets=table.worksheets,
