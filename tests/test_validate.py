@@ -228,6 +228,16 @@ def test_a_sheet_with_errors_stores_nothing(db: Path, tmp_path: Path) -> None:
         assert [c.values for c in corpus.codes()] == [["localisation"]]
 
 
+def test_xlsx_without_an_output_file_is_refused_before_storing(db: Path, tmp_path: Path) -> None:
+    # The sheet was stored, then the workbook refused: exit 1 with the corpus changed.
+    sheet = write_sheet(tmp_path / "good.csv", [row()])
+    before = db.read_bytes()
+    result = run(db, "validate", str(sheet), "--codebook", str(CODEBOOK), "--format", "xlsx")
+    assert result.exit_code == 1
+    assert "--format xlsx writes a workbook" in result.stderr
+    assert db.read_bytes() == before
+
+
 def test_validating_again_replaces_the_sheet_and_dry_run_stores_nothing(db: Path, tmp_path: Path) -> None:
     sheet = write_sheet(
         tmp_path / "s.csv", [row(), row(quote=OTHER, document="entretien-02", values="sociale")]

@@ -216,12 +216,19 @@ RENDERERS: dict[Format, Callable[[Table], str]] = {
 }
 
 
+def check_destination(fmt: Format, output: Path | None) -> None:
+    """Refuse a format that cannot go where it is asked to: commands that write to the
+    corpus call this first, so that the refusal leaves the corpus as it was."""
+    if fmt is Format.xlsx and output is None:
+        raise UsageError("--format xlsx writes a workbook: give it a file with --output FILE.xlsx")
+
+
 def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = None) -> None:
     """Print ``tables`` in ``fmt`` on stdout, or write them to ``output`` atomically."""
+    check_destination(fmt, output)
     many = [tables] if isinstance(tables, Table) else list(tables)
     if fmt is Format.xlsx:
-        if output is None:
-            raise UsageError("--format xlsx writes a workbook: give it a file with --output FILE.xlsx")
+        assert output is not None
         write_atomic(output, to_xlsx(many))
         return
     if fmt is Format.table:

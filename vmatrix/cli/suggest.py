@@ -67,9 +67,10 @@ def suggest(
     from vmatrix.codebook import load_codebook
     from vmatrix.errors import UsageError
     from vmatrix.lexicon import load_lexicon, read_phrases
-    from vmatrix.render import render
+    from vmatrix.render import check_destination, render
     from vmatrix.suggest import suggest as run
 
+    check_destination(fmt, output)
     book = load_codebook(codebook)
     values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else None
     lex = load_lexicon(lexicon, book)
