@@ -228,13 +228,25 @@ def test_a_sheet_with_errors_stores_nothing(db: Path, tmp_path: Path) -> None:
         assert [c.values for c in corpus.codes()] == [["localisation"]]
 
 
-def test_xlsx_without_an_output_file_is_refused_before_storing(db: Path, tmp_path: Path) -> None:
-    # The sheet was stored, then the workbook refused: exit 1 with the corpus changed.
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--format", "xlsx"], "--format xlsx writes a workbook"),
+        (
+            ["--output", "no-such-folder/findings.csv", "--format", "csv"],
+            "folder no-such-folder does not exist",
+        ),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_storing(
+    db: Path, tmp_path: Path, options: list[str], message: str
+) -> None:
+    # The sheet was stored, then the output refused: exit 1 with the corpus changed.
     sheet = write_sheet(tmp_path / "good.csv", [row()])
     before = db.read_bytes()
-    result = run(db, "validate", str(sheet), "--codebook", str(CODEBOOK), "--format", "xlsx")
+    result = run(db, "validate", str(sheet), "--codebook", str(CODEBOOK), *options)
     assert result.exit_code == 1
-    assert "--format xlsx writes a workbook" in result.stderr
+    assert message in result.stderr
     assert db.read_bytes() == before
 
 
