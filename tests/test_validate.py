@@ -228,6 +228,28 @@ def test_a_sheet_with_errors_stores_nothing(db: Path, tmp_path: Path) -> None:
         assert [c.values for c in corpus.codes()] == [["localisation"]]
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--format", "xlsx"], "--format xlsx writes a workbook"),
+        (
+            ["--output", "no-such-folder/findings.csv", "--format", "csv"],
+            "folder no-such-folder does not exist",
+        ),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_storing(
+    db: Path, tmp_path: Path, options: list[str], message: str
+) -> None:
+    # The sheet was stored, then the output refused: exit 1 with the corpus changed.
+    sheet = write_sheet(tmp_path / "good.csv", [row()])
+    before = db.read_bytes()
+    result = run(db, "validate", str(sheet), "--codebook", str(CODEBOOK), *options)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert db.read_bytes() == before
+
+
 def test_validating_again_replaces_the_sheet_and_dry_run_stores_nothing(db: Path, tmp_path: Path) -> None:
     sheet = write_sheet(
         tmp_path / "s.csv", [row(), row(quote=OTHER, document="entretien-02", values="sociale")]

@@ -16,9 +16,11 @@ from typing import Any
 
 from vmatrix.errors import CodebookError, UnknownCode
 from vmatrix.resources import lexicons_dir
-from vmatrix.textnorm import fold_code
+from vmatrix.textnorm import closest, fold_code
 
 FACETS = ("lever", "nature", "tool", "initiator", "beneficiary")
+# The facets in the order sheets and readers take them: the tool first, then what it is and does.
+FACET_COLUMNS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,6 @@ class Codebook:
     def value_ids(self) -> list[str]:
         return [v.id for v in self.values]
 
-    def value(self, value_id: str) -> Code:
-        for code in self.values:
-            if code.id == value_id:
-                return code
-        raise UnknownCode(f"no value form {value_id!r} in the codebook")
-
     def resolve_value(self, name: str) -> Resolution | None:
         """The value form a typed name means, or None."""
         code = self._index.get(fold_code(name))
@@ -116,18 +112,7 @@ def _index(codes: list[Code], where: str) -> dict[str, Code]:
 
 
 def _closest(name: str, index: dict[str, Code], limit: int) -> list[str]:
-    from rapidfuzz import fuzz, process
-
-    key = fold_code(name)
-    if not key:
-        return []
-    found = process.extract(key, list(index), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
-    ids: list[str] = []
-    for match, _score, _ in found:
-        code_id = index[match].id
-        if code_id not in ids:
-            ids.append(code_id)
-    return ids[:limit]
+    return closest(fold_code(name), {key: code.id for key, code in index.items()}, limit)
 
 
 def default_path() -> Path:

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vmatrix.errors import UnknownDocument
-from vmatrix.store import Document
-from vmatrix.textnorm import document_key, fold
+from vmatrix.store import Corpus, Document
+from vmatrix.textnorm import closest, document_key, fold
 
 
 class DocumentIndex:
     """Resolves what a sheet's document cell says: the id, the label, the number or the file."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
+        documents = list(documents)  # read twice below
         self.ids = [d.id for d in documents]
         self._keys: dict[str, set[str]] = {}
         self._names: dict[str, str] = {}  # folded id or label -> id, for a did-you-mean
@@ -25,10 +26,6 @@ class DocumentIndex:
             for name in names:
                 self._keys.setdefault(document_key(name), set()).add(doc.id)
 
-    def resolve(self, cell: str) -> str | None:
-        found = self.matches(cell)
-        return found[0] if len(found) == 1 else None
-
     def matches(self, cell: str) -> list[str]:
         """Every document the cell may name (more than one: it is ambiguous)."""
         if cell in self.ids:
@@ -36,16 +33,8 @@ class DocumentIndex:
         return sorted(self._keys.get(document_key(cell), set()))
 
     def closest(self, cell: str, limit: int = 3) -> list[str]:
-        from rapidfuzz import fuzz, process
-
-        names = list(self._names)
-        found = process.extract(fold(cell), names, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
-        ids: list[str] = []
-        for name, _score, _ in found:
-            doc_id = self._names[name]
-            if doc_id not in ids:
-                ids.append(doc_id)
-        return ids[:limit]
+        """The documents whose id or label is most like ``cell``: a did-you-mean."""
+        return closest(fold(cell), self._names, limit)
 
     def require(self, typed: str) -> str:
         """The one document ``typed`` names, or :class:`UnknownDocument` with a did-you-mean."""
@@ -74,3 +63,8 @@ class DocumentIndex:
                 + ": give an id, a label (Entretien 10) or a number (`vmatrix docs` lists them)"
             )
         return list(dict.fromkeys(found))
+
+
+def require_documents(corpus: Corpus, typed: Iterable[str]) -> list[str]:
+    """The ids of the corpus's documents that ``typed`` names (see :meth:`DocumentIndex.require_all`)."""
+    return DocumentIndex(corpus.documents()).require_all(typed)

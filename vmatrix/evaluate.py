@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmatrix.documents import require_documents
 from vmatrix.errors import UsageError
 from vmatrix.store import Corpus
 
@@ -123,9 +124,7 @@ def evaluate(
     found in the codes or suggestions are reported after them.
     """
     if documents:
-        from vmatrix.documents import DocumentIndex
-
-        documents = DocumentIndex(corpus.documents()).require_all(documents)
+        documents = require_documents(corpus, documents)
     codes = [
         c
         for c in corpus.codes(documents=documents, coders=coders, status="anchored")

@@ -73,10 +73,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not p.name.startswith((".", "~$"))
-                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not _passed_over(p, path)
             )
             if not found:
                 problems.append(f"{path}: holds no transcripts ({', '.join(sorted(SUFFIXES))})")
@@ -103,12 +100,17 @@ def _unread_documents(paths: list[Path]) -> list[str]:
         for path in paths
         if path.is_dir()
         for p in path.rglob("*")
-        if p.suffix.lower() in RESAVE
-        and p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+        if p.suffix.lower() in RESAVE and p.is_file() and not _passed_over(p, path)
     )
     return [f"{p}: not read{RESAVE[p.suffix.lower()]}" for p in found]
+
+
+def _passed_over(path: Path, folder: Path) -> bool:
+    """A file a folder search leaves alone: hidden, in a hidden folder, or a Word lock
+    file (``~$entretien.docx``)."""
+    if path.name.startswith((".", "~$")):
+        return True
+    return any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
 
 
 def document_id(path: Path) -> str:

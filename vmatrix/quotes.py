@@ -11,19 +11,15 @@ in the transcript's own words: the words cut out never reach the paper.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from vmatrix.anchor import cited_form
+from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.render import Table, latex_escape
+from vmatrix.textnorm import one_paragraph
 from vmatrix.units import Analysis, Condition, Verbatim, natural_key
-
-_BREAKS = re.compile(r"[ \t\r\n]+")
-
-# Facets in the order a reader wants them: the tool first, then what it is and does.
-FACETS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 
 @dataclass
@@ -51,7 +47,6 @@ class QuoteQuery:
     values: list[str] = field(default_factory=list)  # value-form ids
     any_value: bool = False
     conditions: list[Condition] = field(default_factory=list)
-    context: int = 0
     limit: int | None = None
 
 
@@ -89,6 +84,7 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
         found = (
             list(verbatim.evidence) if analysis.source != "manual" else evidence.get(verbatim.document, [])
         )
+        # Highlight offsets are relative to before + text + after.
         spans = sorted(
             {
                 (max(e["start"], lo) - lo, min(e["end"], hi) - lo, bool(e.get("negated")))
@@ -96,7 +92,6 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
                 if e.get("start") is not None and e["start"] < hi and e["end"] > lo
             }
         )
-        # Highlight offsets are relative to before + text + after.
         cut = cited_form(text, verbatim.quote, start, end) if verbatim.quote else None
         quote = Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans)
         if cut:
@@ -114,21 +109,16 @@ def describe(analysis: Analysis, quote: Quote) -> tuple[str, str]:
     values = ", ".join(analysis.display("value", v) for v in verbatim.values)
     facets = " ; ".join(
         f"{analysis.key_label(key)} : {', '.join(analysis.display(key, c) for c in verbatim.facets[key])}"
-        for key in FACETS
+        for key in FACET_COLUMNS
         if verbatim.facets.get(key)
     )
     return values, facets
 
 
-def _flat(text: str) -> str:
-    """One paragraph: line breaks and runs of spaces as one space; no-break spaces kept."""
-    return _BREAKS.sub(" ", text).strip(" ")
-
-
 def _ellipsis(quote: Quote) -> tuple[str, str]:
     """Context with … where it is cut inside the transcript."""
-    before = _flat(quote.before)
-    after = _flat(quote.after[quote.kept :])
+    before = one_paragraph(quote.before)
+    after = one_paragraph(quote.after[quote.kept :])
     glue = "" if after[:1] in tuple(".,…)") else " "  # « ... rien ». not « ... rien » .
     return (f"…{before} " if before else "", f"{glue}{after}…" if after else "")
 
@@ -139,7 +129,7 @@ def to_text(analysis: Analysis, found: Sequence[Quote]) -> str:
     for quote in found:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
-        line = f"{before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})"
+        line = f"{before}« {one_paragraph(quote.shown)} »{after} ({quote.verbatim.label})"
         blocks.append(line + "\n    " + " — ".join(p for p in (values, facets) if p) + "\n")
     return "\n".join(blocks)
 
@@ -211,7 +201,9 @@ def to_markdown(analysis: Analysis, found: Sequence[Quote]) -> str:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
         info = " — ".join(p for p in (f"*{values}*" if values else "", facets) if p)
-        blocks.append(f"> {before}« {_flat(quote.shown)} »{after} ({quote.verbatim.label})\n>\n> {info}\n")
+        blocks.append(
+            f"> {before}« {one_paragraph(quote.shown)} »{after} ({quote.verbatim.label})\n>\n> {info}\n"
+        )
     return "\n".join(blocks)
 
 
@@ -222,7 +214,7 @@ def to_latex(analysis: Analysis, found: Sequence[Quote]) -> str:
         before, after = _ellipsis(quote)
         values, facets = describe(analysis, quote)
         # No-break spaces inside « » (written ~): LaTeX must not break a line after «.
-        line = f"{before}«\u00a0{_flat(quote.shown)}\u00a0»{after} ({quote.verbatim.label})"
+        line = f"{before}«\u00a0{one_paragraph(quote.shown)}\u00a0»{after} ({quote.verbatim.label})"
         info = latex_escape(facets)
         if values:
             info = f"\\emph{{{latex_escape(values)}}}" + (f" --- {info}" if info else "")
@@ -243,7 +235,7 @@ def records(found: Sequence[Quote], *, context: bool) -> list[dict[str, Any]]:
             "text": quote.text,
             "cited": quote.shown,
             "values": list(verbatim.values),
-            "facets": {key: list(verbatim.facets.get(key, ())) for key in FACETS},
+            "facets": {key: list(verbatim.facets.get(key, ())) for key in FACET_COLUMNS},
         }
         if context:
             record["before"] = quote.before
@@ -260,7 +252,7 @@ def to_json(found: Sequence[Quote], *, context: bool) -> str:
 
 def to_table(found: Sequence[Quote], *, context: bool) -> Table:
     """One row per quote (CSV: ids, the text exactly as in the transcript)."""
-    columns = ["document", "label", "speaker", "start", "end", "text", "cited", "values", *FACETS]
+    columns = ["document", "label", "speaker", "start", "end", "text", "cited", "values", *FACET_COLUMNS]
     if context:
         columns[5:7] = ["before", "text", "after", "cited"]
     rows = []
@@ -277,7 +269,7 @@ def to_table(found: Sequence[Quote], *, context: bool) -> Table:
                 verbatim.end,
                 *texts,
                 list(verbatim.values),
-                *(list(verbatim.facets.get(key, ())) for key in FACETS),
+                *(list(verbatim.facets.get(key, ())) for key in FACET_COLUMNS),
             ]
         )
     return Table(columns, rows, json=records(found, context=context), numeric={3, 4})

@@ -216,12 +216,22 @@ RENDERERS: dict[Format, Callable[[Table], str]] = {
 }
 
 
+def check_destination(fmt: Format, output: Path | None) -> None:
+    """Refuse a format that cannot go where it is asked to, or an output file in a folder
+    that does not exist: commands that write to the corpus call this first, so that the
+    refusal leaves the corpus as it was."""
+    if fmt is Format.xlsx and output is None:
+        raise UsageError("--format xlsx writes a workbook: give it a file with --output FILE.xlsx")
+    if output is not None:
+        _folder_of(output)
+
+
 def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = None) -> None:
     """Print ``tables`` in ``fmt`` on stdout, or write them to ``output`` atomically."""
+    check_destination(fmt, output)
     many = [tables] if isinstance(tables, Table) else list(tables)
     if fmt is Format.xlsx:
-        if output is None:
-            raise UsageError("--format xlsx writes a workbook: give it a file with --output FILE.xlsx")
+        assert output is not None
         write_atomic(output, to_xlsx(many))
         return
     if fmt is Format.table:
@@ -329,11 +339,17 @@ def emit(text: str, output: Path | None) -> None:
         write_atomic(output, text)
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
+def _folder_of(path: Path) -> Path:
+    """The folder ``path`` is written in, which must exist."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise VmatrixError(f"cannot write {path}: folder {folder} does not exist")
+    return folder
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    folder = _folder_of(path)
     import tempfile
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -124,6 +124,12 @@ def role_key(speaker: str) -> str:
     return fold(key)
 
 
+def _known(speaker: str) -> bool:
+    """An interview role (``Q``, ``Enquêtrice``) or a transcription tool's speaker id
+    (``SPEAKER_01``): a speaker even if named once, or in lower case."""
+    return role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+
+
 def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
     """The speakers of a document who ask the questions.
 
@@ -190,7 +196,7 @@ def _heading(line: str) -> Label | None:
         return None
     if speaker.endswith(".") and not _INITIALS.match(speaker.split()[-1]):
         return None  # "00:12 Oui." is speech after a time
-    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    known = _known(speaker)
     return Label(speaker, len(line), _stamp_seconds(heading["ts"]), known)
 
 
@@ -204,7 +210,7 @@ def _label_alone(line: str) -> Label | None:
     speaker = alone["label"].strip()
     if fold(speaker).rstrip(".") in _NOT_SPEAKERS or not _LETTER.search(speaker):
         return None
-    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    known = _known(speaker)
     initials = bool(_INITIALS.match(speaker))
     if speaker.endswith(".") and not initials:
         return None
@@ -227,7 +233,7 @@ def match_label(line: str) -> Label | None:
     sep = found["sep"]
     if key in _NOT_SPEAKERS or not _LETTER.search(speaker):
         return None  # "00:12 : ..." is a time, not a speaker
-    known = role_key(speaker) in _ROLES or bool(_SPEAKER_ID.match(speaker))
+    known = _known(speaker)
     if sep not in (":", "：", "\t") and not (known and len(role_key(speaker)) <= 2):
         # "Q." and "R -" only for the one-letter interview labels.
         return None

@@ -7,12 +7,12 @@ This module only reads and splits cells; what the cells mean is checked by
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.tabular import Sheet, header_key, match_headers, read_sheet
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,27 +51,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "start": ("start", "debut"),
     "end": ("end", "fin"),
 }
-# Columns that drafts (`vmatrix suggest --format csv`) and exports (`vmatrix codes`)
-# carry for the reader's benefit; they are accepted without a word.
 # The columns vmatrix writes when it writes a coding sheet (`codes --format csv`), in this
 # order; `suggest --format csv` adds the segment and its speaker after the document.
-COLUMNS = [
-    "document",
-    "start",
-    "end",
-    "quote",
-    "values",
-    "tool",
-    "nature",
-    "lever",
-    "initiator",
-    "beneficiary",
-    "coder",
-    "memo",
-]
+COLUMNS = ["document", "start", "end", "quote", "values", *FACET_COLUMNS, "coder", "memo"]
 DRAFT_COLUMNS = [COLUMNS[0], "segment", "speaker", *COLUMNS[1:]]
+# Columns that drafts (`vmatrix suggest --format csv`) and exports (`vmatrix codes`)
+# carry for the reader's benefit; they are accepted without a word.
 INFORMATIVE = ("segment", "speaker", "score", "evidence", "label", "sheet", "row", "anchor", "status")
-FACET_FIELDS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 _VALUE_SEPARATORS = re.compile(r"[;,/|\n+&]+")
 _AND = ("et", "and")  # "Sécurité et Bénévolence": a word between two names
@@ -141,13 +127,12 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
                 [c.strip() for c in line[width:] if c.strip()],
             )
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return CodingSheet(
         path,
         rows,
         list(columns),
         ignored,
-        digest,
+        table.sha256,
         header_row=table.header_row,
         worksheet=table.worksheet,
         worksheets=table.worksheets,
@@ -163,7 +148,7 @@ def _matchable(header: str) -> str:
 
 # Fields a sheet may spread over several columns ("Valeur 1", "Valeur 2"; "Outils" twice):
 # their cells are read as one list.
-MULTI = ("values", "tool", "nature", "lever", "initiator", "beneficiary", "memo")
+MULTI = ("values", *FACET_COLUMNS, "memo")
 
 
 def _more_columns(headers: list[str], columns: dict[str, int]) -> dict[str, list[int]]:

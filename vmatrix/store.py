@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vmatrix.errors import CorpusError
+from vmatrix.errors import CorpusError, UnknownDocument
 
 DEFAULT_PATH = "vmatrix.db"
 
@@ -289,8 +289,6 @@ class Corpus:
     def text(self, doc_id: str) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
-            from vmatrix.errors import UnknownDocument
-
             raise UnknownDocument(f"no document {doc_id!r} in {self.path}")
         return str(row[0])
 
@@ -389,14 +387,7 @@ class Corpus:
         finally:
             self.db.execute("PRAGMA busy_timeout = 10000")
 
-    # -- counts of what hangs on a document ------------------------------------
-
-    def attached(self, doc_id: str) -> dict[str, int]:
-        codes = self.db.execute("SELECT count(*) FROM codes WHERE document_id = ?", (doc_id,)).fetchone()[0]
-        suggestions = self.db.execute(
-            "SELECT count(*) FROM suggestions WHERE document_id = ?", (doc_id,)
-        ).fetchone()[0]
-        return {"codes": codes, "suggestions": suggestions}
+    # -- re-anchoring ------------------------------------------------------------
 
     def code_anchors(self, doc_id: str) -> list[sqlite3.Row]:
         """Stored codes of a document with what re-anchoring needs."""
@@ -675,7 +666,3 @@ def _statements(script: str) -> Iterator[str]:
     for statement in script.split(";"):
         if statement.strip():
             yield statement
-
-
-def open_corpus(path: str | Path | None = None, *, create: bool = False) -> Corpus:
-    return Corpus(path or DEFAULT_PATH, create=create)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmatrix.documents import require_documents
 from vmatrix.errors import CorpusError, UsageError
 from vmatrix.lexicon import Lexicon
 from vmatrix.match import LexiconMatcher, Match
@@ -149,8 +150,7 @@ def suggest(
     """
     if not 0 <= min_score <= 1:
         raise UsageError(f"--min-score must be between 0 and 1, not {min_score}")
-    known = corpus.document_ids()
-    doc_ids = _resolve_documents(corpus, documents) if documents else known
+    doc_ids = require_documents(corpus, documents) if documents else corpus.document_ids()
     value_ids = [v for v in (values or list(lexicon.values)) if v in lexicon.values]
     report = SuggestReport(documents=doc_ids, values=value_ids, lexicon=lexicon.label)
     matcher = LexiconMatcher(lexicon, value_ids)
@@ -230,13 +230,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _resolve_documents(corpus: Corpus, typed: list[str]) -> list[str]:
-    """Documents given by id, citation label ("Entretien 10"), number or file name."""
-    from vmatrix.documents import DocumentIndex
-
-    return DocumentIndex(corpus.documents()).require_all(typed)
 
 
 def _suggestions(

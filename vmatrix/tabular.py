@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vmatrix.errors import InputFileError
-from vmatrix.readers import decode, read_bytes
+from vmatrix.readers import decode, file_digest, read_bytes
 from vmatrix.textnorm import fold
 
 _DELIMITERS = ",;\t|"
@@ -33,6 +33,7 @@ class Sheet:
     worksheet: str | None = None  # XLSX: the sheet read
     worksheets: list[str] = field(default_factory=list)  # XLSX: every sheet of the workbook
     header_row: int = 1  # the row the headers were read from
+    sha256: str = ""  # of the file's bytes
 
     def from_row(self, number: int) -> Sheet:
         """The same sheet with its headers read from row ``number`` (rows above it dropped)."""
@@ -41,7 +42,15 @@ class Sheet:
         headers = [c.strip() for c in dict(self.rows)[number]]
         rows = [(n, cells) for n, cells in self.rows if n > number]
         return Sheet(
-            self.path, headers, rows, self.encoding, self.delimiter, self.worksheet, self.worksheets, number
+            self.path,
+            headers,
+            rows,
+            self.encoding,
+            self.delimiter,
+            self.worksheet,
+            self.worksheets,
+            number,
+            self.sha256,
         )
 
     def records(self, columns: dict[str, int]) -> list[tuple[int, dict[str, str]]]:
@@ -96,7 +105,7 @@ def read_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = N
     for number, cells in enumerate(all_rows[1:], start=2):
         if any(c.strip() for c in cells):
             rows.append((number, [_restore(c) for c in cells]))
-    return Sheet(path, headers, rows, used, delimiter)
+    return Sheet(path, headers, rows, used, delimiter, sha256=file_digest(data))
 
 
 def _restore(cell: str) -> str:
@@ -117,12 +126,12 @@ def _sniff(text: str) -> str:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
-    read_bytes(path)  # existence, size and permission checks
+    data = read_bytes(path)
     try:
         import openpyxl
 
         # Not read-only: merged cells are only known to a full load (about 30% slower).
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors on damaged files
         raise InputFileError(f"{path}: cannot be read as an Excel workbook ({exc})") from exc
     try:
@@ -147,7 +156,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
         for number, cells in enumerate(values[1:], start=2)
         if any(c.strip() for c in cells)
     ]
-    return Sheet(path, headers, rows, None, None, title, names)
+    return Sheet(path, headers, rows, None, None, title, names, sha256=file_digest(data))
 
 
 def _fill_merged(values: list[list[str]], ranges: Any) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032"
 SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
@@ -67,6 +68,28 @@ def fold(text: str) -> str:
 def fold_code(text: str) -> str:
     """Key for code names typed by hand: folded, with spaces, dashes and underscores dropped."""
     return re.sub(r"[\s\-_.'\"]+", "", fold(text))
+
+
+def closest(key: str, names: Mapping[str, str], limit: int = 3) -> list[str]:
+    """The did-you-mean of an unknown name: what ``names`` maps its keys most like ``key``
+    to, best first, each once. ``key`` and the keys of ``names`` are folded alike
+    (:func:`fold` or :func:`fold_code`); rapidfuzz is imported only here."""
+    if not key:
+        return []
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(key, list(names), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+    return list(dict.fromkeys(names[match] for match, _score, _ in found))[:limit]
+
+
+# Not the no-break spaces: French typography stays.
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+
+def one_paragraph(text: str) -> str:
+    """``text`` as one paragraph, the way a quote stands in a paper: each run of spaces,
+    tabs and line breaks as one space, none at either end; no-break spaces kept."""
+    return _BREAKS.sub(" ", text).strip(" ")
 
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")

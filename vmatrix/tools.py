@@ -8,7 +8,6 @@ quoted « ... » (Entretien 10). Rows come grouped by nature, in codebook order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +15,8 @@ from typing import Any
 from vmatrix.anchor import cited_form
 from vmatrix.errors import UsageError
 from vmatrix.render import Table
+from vmatrix.textnorm import one_paragraph
 from vmatrix.units import Analysis, Verbatim, natural_key
-
-_BREAKS = re.compile(r"[ \t\r\n]+")  # not no-break spaces: French typography stays
 
 
 @dataclass
@@ -84,8 +82,7 @@ def _union(analysis: Analysis, verbatims: Sequence[Verbatim], key: str) -> list[
 
 def citation(text: str, label: str) -> str:
     """« text » (Entretien 10), the way quotes stand in a paper."""
-    flat = _BREAKS.sub(" ", text).strip(" ")
-    return f"« {flat} » ({label})"
+    return f"« {one_paragraph(text)} » ({label})"
 
 
 def tool_table(

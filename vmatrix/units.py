@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from vmatrix.codebook import FACETS, Codebook
 from vmatrix.errors import UnknownCode, UsageError
-from vmatrix.textnorm import fold, fold_code
+from vmatrix.textnorm import closest, fold, fold_code
 
 SOURCES = ("manual", "suggested")
 UNITS = ("segment", "document", *FACETS)
@@ -519,12 +519,8 @@ def _verbatim_key(verbatim: Verbatim) -> str:
 
 
 def _did_you_mean(typed: str, names: Sequence[str]) -> str:
-    """The "; did you mean X?" of an error, from the closest names (rapidfuzz, loaded only here)."""
+    """The "; did you mean X?" of an error, from the closest names."""
     if not names:
         return ""
-    from rapidfuzz import fuzz, process
-
-    by_key = {fold_code(n): n for n in names}
-    found = process.extract(fold_code(typed), list(by_key), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-    hints = list(dict.fromkeys(by_key[match] for match, _score, _ in found))
+    hints = closest(fold_code(typed), {fold_code(n): n for n in names})
     return f"; did you mean {' or '.join(hints)}?" if hints else ""

@@ -92,9 +92,6 @@ class Validation:
         }
 
 
-# -- documents ---------------------------------------------------------------------
-
-
 # -- checking one sheet ------------------------------------------------------------------
 
 
@@ -265,17 +262,18 @@ class _SheetCheck:
             self.add(row.row, ERROR, "missing-document", "no document given", hint)
             return None
         self._last_document = cell
-        doc_id = self.ctx.documents.resolve(cell)
-        several = self.ctx.documents.matches(cell)
-        if doc_id is None and len(several) > 1:
+        found = self.ctx.documents.matches(cell)
+        if len(found) == 1:
+            return found[0]
+        if found:
             self.add(
                 row.row,
                 ERROR,
                 "ambiguous-document",
-                f"document {cell!r} may be {' or '.join(several)}",
+                f"document {cell!r} may be {' or '.join(found)}",
                 "give the document id (`vmatrix docs` lists them)",
             )
-        elif doc_id is None:
+        else:
             closest = self.ctx.documents.closest(cell)
             self.add(
                 row.row,
@@ -285,7 +283,7 @@ class _SheetCheck:
                 (f"did you mean {' or '.join(closest)}?" if closest else "")
                 + " (`vmatrix docs` lists the documents)",
             )
-        return doc_id
+        return None
 
     def _values(self, row: SheetRow) -> list[str]:
         cell = row.get("values")

@@ -43,12 +43,13 @@ def agree(
     """
     from vmatrix.agree import agreement
     from vmatrix.codebook import load_codebook
+    from vmatrix.documents import require_documents
     from vmatrix.render import render
 
     book = load_codebook(codebook)
     value_ids = [book.require_value(v) for v in value] if value else book.value_ids
     with open_corpus() as corpus:
-        doc_ids = _documents(corpus, doc)
+        doc_ids = require_documents(corpus, doc) if doc else None
         result = agreement(corpus, value_ids, coders=coder, documents=doc_ids, sheets=sheet)
     render(_tables(result, fmt), fmt, output)
     err(
@@ -59,14 +60,6 @@ def agree(
         err(f"Left out, coded by one coder only: {', '.join(result.skipped_documents)}.")
     if result.skipped_orphaned:
         err(f"Left out: {result.skipped_orphaned} orphaned code(s) (see `vmatrix validate`).")
-
-
-def _documents(corpus: Any, names: list[str] | None) -> list[str] | None:
-    if not names:
-        return None
-    from vmatrix.documents import DocumentIndex
-
-    return DocumentIndex(corpus.documents()).require_all(names)
 
 
 def _number(x: float | None, digits: int = 3) -> Any:

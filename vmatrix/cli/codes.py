@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus, warn
+from vmatrix.codebook import FACET_COLUMNS
 from vmatrix.render import Format
 
 # What the listing adds to the sheet columns (ignored by `vmatrix validate`).
 EXTRA_COLUMNS = ["label", "anchor", "status", "sheet", "row"]
-_FACETS = ("tool", "nature", "lever", "initiator", "beneficiary")
 _QUOTE_WIDTH = 90
 
 
@@ -67,9 +67,10 @@ def codes(
     if wanted_values:
         rows = [r for r in rows if wanted_values & set(r.values)]
     lost = sum(1 for r in rows if r.status == "orphaned")
+    columns = [*COLUMNS, *EXTRA_COLUMNS]
     table = Table(
-        [*COLUMNS, *EXTRA_COLUMNS],
-        [_sheet_row(r, labels) for r in rows],
+        columns,
+        [_sheet_row(r, labels, columns) for r in rows],
         json=[_record(r, labels) for r in rows],
         numeric={1, 2, 16},
     )
@@ -89,22 +90,23 @@ def _anchor(code: Any) -> str:
     return code.anchor_kind or ""
 
 
-def _sheet_row(code: Any, labels: dict[str, str]) -> list[Any]:
-    return [
-        code.document_id,
-        code.start,
-        code.end,
-        code.quote or code.anchored_text,
-        code.values,
-        *(code.facets.get(f, []) for f in _FACETS),
-        code.coder,
-        code.memo,
-        labels.get(code.document_id, ""),
-        _anchor(code),
-        code.status,
-        code.sheet,
-        code.row,
-    ]
+def _sheet_row(code: Any, labels: dict[str, str], columns: list[str]) -> list[Any]:
+    cells = {
+        "document": code.document_id,
+        "start": code.start,
+        "end": code.end,
+        "quote": code.quote or code.anchored_text,
+        "values": code.values,
+        **{f: code.facets.get(f, []) for f in FACET_COLUMNS},
+        "coder": code.coder,
+        "memo": code.memo,
+        "label": labels.get(code.document_id, ""),
+        "anchor": _anchor(code),
+        "status": code.status,
+        "sheet": code.sheet,
+        "row": code.row,
+    }
+    return [cells[column] for column in columns]
 
 
 def _record(code: Any, labels: dict[str, str]) -> dict[str, Any]:
@@ -116,7 +118,7 @@ def _record(code: Any, labels: dict[str, str]) -> dict[str, Any]:
         "quote": code.quote,
         "anchored_text": code.anchored_text,
         "values": code.values,
-        "facets": {f: code.facets.get(f, []) for f in _FACETS},
+        "facets": {f: code.facets.get(f, []) for f in FACET_COLUMNS},
         "coder": code.coder,
         "memo": code.memo,
         "anchor": {"kind": code.anchor_kind, "score": code.anchor_score},
@@ -133,7 +135,7 @@ def _terminal_table(rows: list[Any], labels: dict[str, str]) -> Any:
         text = " ".join(text.split())
         return text if len(text) <= _QUOTE_WIDTH else text[: _QUOTE_WIDTH - 1] + "…"
 
-    columns = ["document", "label", "span", "quote", "values", *_FACETS, "coder", "anchor", "sheet:row"]
+    columns = ["document", "label", "span", "quote", "values", *FACET_COLUMNS, "coder", "anchor", "sheet:row"]
     body = [
         [
             r.document_id,
@@ -141,7 +143,7 @@ def _terminal_table(rows: list[Any], labels: dict[str, str]) -> Any:
             f"{r.start}-{r.end}" if r.start is not None else "",
             short(r.quote or r.anchored_text),
             r.values,
-            *(r.facets.get(f, []) for f in _FACETS),
+            *(r.facets.get(f, []) for f in FACET_COLUMNS),
             r.coder,
             "ORPHANED" if r.status == "orphaned" else _anchor(r),
             f"{r.sheet}:{r.row}",

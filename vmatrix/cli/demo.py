@@ -42,8 +42,10 @@ def demo(
     from vmatrix.codebook import load_codebook
     from vmatrix.demo import build
     from vmatrix.errors import UsageError
+    from vmatrix.render import check_destination
     from vmatrix.store import Corpus
 
+    check_destination(fmt, output)
     if keep is not None and keep.exists():
         raise UsageError(f"--keep {keep}: the file exists; give the name of a new corpus file")
     codebook = load_codebook()

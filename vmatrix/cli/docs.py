@@ -78,12 +78,12 @@ def docs(
 
 
 def _segments(typed: str, fmt: Format) -> Any:
-    from vmatrix.documents import DocumentIndex
+    from vmatrix.documents import require_documents
     from vmatrix.render import Table
     from vmatrix.segment import interviewers
 
     with open_corpus() as corpus:
-        doc_id = DocumentIndex(corpus.documents()).require(typed)
+        (doc_id,) = require_documents(corpus, [typed])
         text = corpus.text(doc_id)
         segments = corpus.segments(doc_id)
     asking = interviewers((s.speaker, text[s.start : s.end]) for s in segments)

@@ -54,8 +54,9 @@ def ingest(
     """
     from vmatrix.ingest import ingest as run
     from vmatrix.ingest import plan
-    from vmatrix.render import render
+    from vmatrix.render import check_destination, render
 
+    check_destination(fmt, output)
     # Check the input before creating a corpus file, so bad input leaves no trace.
     plan(paths, meta=meta, encoding=encoding, skip_bad=skip_bad)
     with open_corpus(create=True) as corpus, _progress() as progress:

@@ -80,7 +80,6 @@ def quote(
             values=[analysis.codebook.require_value(v) for v in value or []],
             any_value=any_value,
             conditions=conditions,
-            context=context,
             limit=limit,
         )
         chosen, orphaned = lib.select(analysis, query)

@@ -67,9 +67,10 @@ def suggest(
     from vmatrix.codebook import load_codebook
     from vmatrix.errors import UsageError
     from vmatrix.lexicon import load_lexicon, read_phrases
-    from vmatrix.render import render
+    from vmatrix.render import check_destination, render
     from vmatrix.suggest import suggest as run
 
+    check_destination(fmt, output)
     book = load_codebook(codebook)
     values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else None
     lex = load_lexicon(lexicon, book)
@@ -115,7 +116,7 @@ def _table(report: Any, fmt: Format) -> Any:
     if fmt is Format.json:
         return Table([], [], json=[s.to_json() for s in report.segments])
     if fmt in SPREADSHEETS:
-        return Table(DRAFT_COLUMNS, [_sheet_row(s) for s in report.segments])
+        return Table(DRAFT_COLUMNS, [_sheet_row(s, DRAFT_COLUMNS) for s in report.segments])
     colour = {v: _PALETTE[i % len(_PALETTE)] for i, v in enumerate(report.values)}
     rows = [
         [
@@ -144,25 +145,20 @@ def _table(report: Any, fmt: Format) -> Any:
     return Table(["segment", "text", "values", "evidence"], rows, markup=markup)
 
 
-def _sheet_row(s: Any) -> list[Any]:
-    memo = " | ".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions)
-    values = "; ".join(v.value for v in s.suggestions)
-    return [
-        s.document,
-        s.segment,
-        s.speaker or "",
-        s.start,
-        s.end,
-        s.text,
-        values,
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        memo,
-    ]
+def _sheet_row(s: Any, columns: list[str]) -> list[Any]:
+    """A draft coding-sheet row: the segment as the quote, its value forms, their words as
+    the memo; the facets and the coder left for the researcher."""
+    cells = {
+        "document": s.document,
+        "segment": s.segment,
+        "speaker": s.speaker or "",
+        "start": s.start,
+        "end": s.end,
+        "quote": s.text,
+        "values": "; ".join(v.value for v in s.suggestions),
+        "memo": " | ".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions),
+    }
+    return [cells.get(column, "") for column in columns]
 
 
 def _words(v: Any) -> list[str]:

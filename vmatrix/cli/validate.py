@@ -61,8 +61,10 @@ def validate(
     Example: vmatrix validate examples/codes.csv --dry-run
     """
     from vmatrix.codebook import load_codebook
+    from vmatrix.render import check_destination
     from vmatrix.validate import check_stored, validate_sheets
 
+    check_destination(fmt, output)
     with open_corpus() as corpus:
         if sheets or forget:
             result = validate_sheets(
