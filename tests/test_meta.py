@@ -54,6 +54,11 @@ def test_rows_matched_by_id_without_file_column(tmp_path: Path) -> None:
         ("fichier;durée\na.txt;longue\n", "row 2: duration 'longue'"),
         ("fichier;rôle\na.txt;expert\nA.txt;dirigeant\n", "row 3: 'A.txt' is already described in row 2"),
         ("fichier;id\na.txt;mauvais id!\n", "row 2: id 'mauvais id!'"),
+        (
+            "fichier;rôle;Rôle\na.txt;dirigeant;expert\n",
+            "columns 2 .'rôle'. and 3 .'Rôle'. both give the 'role'",
+        ),
+        ("fichier;taille;Taille\na.txt;12;15\n", "both give the 'taille'"),
     ],
 )
 def test_bad_metadata_says_where(tmp_path: Path, content: str, message: str) -> None:

@@ -143,6 +143,7 @@ def read_metadata(path: Path, *, encoding: str | None = None) -> Metadata:
             f"(headers found: {', '.join(sheet.headers)})"
         )
     extra = {i: _slug(h) for i, h in enumerate(sheet.headers) if h in unmatched and _slug(h)}
+    _refuse_repeated_columns(path, sheet.headers, extra)
     rows: list[MetaRow] = []
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:
@@ -179,6 +180,22 @@ def read_metadata(path: Path, *, encoding: str | None = None) -> Metadata:
             )
         rows.append(MetaRow(number, file, doc_id, doc_number, cell("label"), attributes))
     return Metadata(path, rows)
+
+
+def _refuse_repeated_columns(path: Path, headers: list[str], extra: dict[int, str]) -> None:
+    """Two columns for one attribute: which one holds the truth is not ours to guess."""
+    lookup = {header_key(alias): name for name, names in FIELDS.items() for alias in names}
+    first: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        key = lookup.get(header_key(header)) or extra.get(i)
+        if not key:
+            continue
+        if key in first:
+            raise InputFileError(
+                f"{path}: columns {first[key] + 1} ({headers[first[key]]!r}) and {i + 1} "
+                f"({header!r}) both give the {key!r} of each interview; keep one of them"
+            )
+        first[key] = i
 
 
 def _slug(header: str) -> str:
