@@ -115,6 +115,7 @@ class Restored:
     starts: Any  # and the character offset of the word in the concatenated segments
     lengths: Any  # and its length in characters
     strings: Any  # the StringStore the hashes resolve in
+    documents: list[int] = field(default_factory=list)  # segments of each document restored
     norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
     _idx: list[int] | None = None
     _length: list[int] = field(default_factory=list)
@@ -252,34 +253,27 @@ class LexiconMatcher:
 
     # -- restoring ------------------------------------------------------------
 
-    def restore(self, docbin: bytes) -> Restored:
-        """A stored DocBin (one Doc per segment) as the token columns of all its segments,
-        read straight from its arrays: no spaCy Doc is built."""
+    def restore(self, *docbins: bytes) -> Restored:
+        """Stored DocBins (one Doc per segment) as the token columns of all their segments,
+        in order, read straight from their arrays: no spaCy Doc is built. Several
+        documents restored together are matched in one go (``Restored.documents``: the
+        segments of each)."""
         import numpy
-        import srsly
-        from spacy.attrs import IDS
 
-        try:
-            # DocBin's own format; no object hook, which would query the extension
-            # registry (entry points) once per document.
-            msg = srsly.msgpack.unpackb(zlib.decompress(docbin), raw=False, object_pairs_hook=None)
-            attrs = list(msg["attrs"])
-            tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape(-1, len(attrs))
-            spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
-            lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
-            orth, norm, pos, lemma = (
-                numpy.ascontiguousarray(tokens[:, attrs.index(IDS[name])])
-                for name in ("ORTH", "NORM", "POS", "LEMMA")
+        parts = [_read_docbin(docbin) for docbin in docbins]
+        if len(parts) == 1:
+            orth, norm, pos, lemma, spaces, lengths, _ = parts[0]
+        else:
+            orth, norm, pos, lemma, spaces, lengths = (
+                numpy.concatenate([part[i] for part in parts]) for i in range(6)
             )
-        except (zlib.error, ValueError, KeyError, TypeError) as exc:
-            raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
         # Each distinct word once: its folded form (the LOWER of this vocabulary) and length.
         distinct, inverse = numpy.unique(orth, return_inverse=True)
         words = self._words
         hashes = distinct.tolist()
         unknown = [h for h in hashes if h not in words]
         if unknown:
-            new = set(msg["strings"]) - self._seen_strings
+            new = set().union(*(part[6] for part in parts)) - self._seen_strings
             self._seen_strings |= new
             add = self.strings.add
             for string in new:
@@ -298,7 +292,19 @@ class LexiconMatcher:
         ends = numpy.cumsum(widths + spaces)
         starts = ends - widths - spaces
         bounds = [0, *itertools.accumulate(int(n) for n in lengths)]
-        return Restored(bounds, norm, lowers, pos, orth, lemma, spaces, starts, widths, self.strings)
+        return Restored(
+            bounds,
+            norm,
+            lowers,
+            pos,
+            orth,
+            lemma,
+            spaces,
+            starts,
+            widths,
+            self.strings,
+            documents=[len(part[5]) for part in parts],
+        )
 
     # -- matching -------------------------------------------------------------
 
@@ -442,6 +448,30 @@ class LexiconMatcher:
     def _cues(self, restored: Restored) -> Any:
         """The words of a document that the negation rule looks at; the others blank."""
         return _keep_only(restored.lowers, *self._word_cues)
+
+
+def _read_docbin(docbin: bytes) -> tuple[Any, Any, Any, Any, Any, Any, list[str]]:
+    """The ORTH, NORM, POS and LEMMA columns, spaces, segment lengths and strings of a
+    stored DocBin."""
+    import numpy
+    import srsly
+    from spacy.attrs import IDS
+
+    try:
+        # DocBin's own format; no object hook, which would query the extension
+        # registry (entry points) once per document.
+        msg = srsly.msgpack.unpackb(zlib.decompress(docbin), raw=False, object_pairs_hook=None)
+        attrs = list(msg["attrs"])
+        tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape(-1, len(attrs))
+        spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
+        lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
+        orth, norm, pos, lemma = (
+            numpy.ascontiguousarray(tokens[:, attrs.index(IDS[name])])
+            for name in ("ORTH", "NORM", "POS", "LEMMA")
+        )
+        return orth, norm, pos, lemma, spaces, lengths, msg["strings"]
+    except (zlib.error, ValueError, KeyError, TypeError) as exc:
+        raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
 
 
 def _lookup(column: Any, keys: Any) -> tuple[Any, Any]:
