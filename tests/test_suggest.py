@@ -297,11 +297,16 @@ def test_documents_matched_together_or_apart_get_the_same_suggestions(
     from vmatrix import suggest as suggest_module
     from vmatrix.ingest import ingest
 
-    cases = (DATA / "suggest" / "cases.txt").read_text(encoding="utf-8")
+    question, *answers = (DATA / "suggest" / "cases.txt").read_text(encoding="utf-8").split("\n\n")
     folder = tmp_path / "transcripts"
     folder.mkdir()
-    for name in ("entretien-1", "entretien-2", "entretien-3"):
-        (folder / f"{name}.txt").write_text(cases, encoding="utf-8")
+    # Three different documents: the answers in order, reversed, one in two.
+    for name, kept in (
+        ("entretien-1", answers),
+        ("entretien-2", answers[::-1]),
+        ("entretien-3", answers[::2]),
+    ):
+        (folder / f"{name}.txt").write_text("\n\n".join([question, *kept]), encoding="utf-8")
     with Corpus(tmp_path / "corpus.db", create=True) as corpus:
         ingest(corpus, [folder])
         read_phrases(lexicon, corpus)  # type: ignore[arg-type]
