@@ -180,6 +180,7 @@ class LexiconMatcher:
                 self._add_pattern(Entry(value, pattern.name, pattern.weight, problem=problem), pattern)
         self.norm_phrases.compile()
         self.surface_phrases.compile()
+        self._required_keys = tuple(_Keys(words) for words in self._required_words)
 
     # -- building -------------------------------------------------------------
 
@@ -215,7 +216,6 @@ class LexiconMatcher:
                     phrases = {tuple(w for w in p if w is not None) for p in phrases}
                 phrases_of.add(key, phrases)  # type: ignore[arg-type]
                 return
-        import numpy
 
         steps = _steps(pattern.tokens)
         if steps is not None:
@@ -236,17 +236,13 @@ class LexiconMatcher:
                 self._required_index.setdefault((column, word), []).append((len(self.token_patterns) - 1, r))
         if not required:
             self._unanchored.append(len(self.token_patterns) - 1)
-        self._required_keys = tuple(
-            numpy.array(sorted(words), dtype="uint64") for words in self._required_words
-        )
 
-    def _cue_table(self, words: Iterable[str]) -> tuple[Any, Any]:
+    def _cue_table(self, words: Iterable[str]) -> tuple[_Keys, Any]:
         import numpy
 
-        pairs = sorted((self.strings.add(w), w) for w in words)
-        return numpy.array([k for k, _ in pairs], dtype="uint64"), numpy.array(
-            [w for _, w in pairs], dtype=object
-        )
+        by_hash = {self.strings.add(w): w for w in words}
+        keys = _Keys(by_hash)
+        return keys, numpy.array([by_hash[h] for h in keys.sorted.tolist()], dtype=object)
 
     def _hashes(self, words: Iterable[str]) -> list[int]:
         return [self.strings.add(word) for word in words]
@@ -346,9 +342,9 @@ class LexiconMatcher:
         segments_of: dict[tuple[int, int], set[int]] = {}  # (column, hash) -> segments holding it
         starts = numpy.asarray(bounds)
         for column, keys in enumerate(self._required_keys):
-            if not len(keys):
+            if not len(keys.sorted):
                 continue
-            hits = numpy.flatnonzero(_member(columns[column], keys))
+            hits = numpy.flatnonzero(keys.lookup(columns[column])[1])
             segments_of_hits = numpy.searchsorted(starts, hits, side="right") - 1
             for value, token, segment in zip(
                 columns[column][hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
@@ -363,7 +359,6 @@ class LexiconMatcher:
                 if sets is None:
                     sets = present_of[p] = [set() for _ in self.token_patterns[p].required]
                 sets[r].add(key)
-        lists: tuple[list[int], ...] | None = None
         for p in sorted(present_of):
             pattern, present = self.token_patterns[p], present_of[p]
             if not present:
@@ -387,9 +382,7 @@ class LexiconMatcher:
                 if a >= b:
                     continue
                 if isinstance(pattern.matcher, list):
-                    if lists is None:
-                        lists = tuple(c.tolist() for c in columns)
-                    found = _sequence_matches(tuple(c[a:b] for c in lists), pattern.matcher)
+                    found = _sequence_matches(tuple(c[a:b].tolist() for c in columns), pattern.matcher)
                     for start, end in found:
                         yield pattern.key, a + start, a + end
                 else:
@@ -474,26 +467,41 @@ def _read_docbin(docbin: bytes) -> tuple[Any, Any, Any, Any, Any, Any, list[str]
         raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
 
 
-def _lookup(column: Any, keys: Any) -> tuple[Any, Any]:
-    """Where each hash of ``column`` sits in the sorted ``keys``, and whether it is there."""
-    import numpy
+class _Keys:
+    """A set of hashes to find in columns of them: sorted, with a bitmap of their low bits
+    that rules out nearly every other hash before any search."""
 
-    if not len(keys):
-        return numpy.zeros(len(column), dtype="intp"), numpy.zeros(len(column), dtype=bool)
-    at = numpy.searchsorted(keys, column)
-    at[at == len(keys)] = 0
-    return at, keys[at] == column
+    BITS = 18
+
+    def __init__(self, hashes: Iterable[int]) -> None:
+        import numpy
+
+        self.sorted = numpy.array(sorted(set(hashes)), dtype="uint64")
+        self.bitmap = numpy.zeros(1 << self.BITS, dtype=bool)
+        self.bitmap[(self.sorted & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)] = True
+
+    def lookup(self, column: Any) -> tuple[Any, Any]:
+        """Where each hash of ``column`` sits in ``sorted``, and whether it is there."""
+        import numpy
+
+        at = numpy.zeros(len(column), dtype=numpy.intp)
+        found = numpy.zeros(len(column), dtype=bool)
+        low = (column & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)
+        candidates = numpy.flatnonzero(self.bitmap[low])
+        if len(candidates):
+            values = column[candidates]
+            where = numpy.searchsorted(self.sorted, values)
+            where[where == len(self.sorted)] = 0
+            at[candidates] = where
+            found[candidates] = self.sorted[where] == values
+        return at, found
 
 
-def _member(column: Any, keys: Any) -> Any:
-    return _lookup(column, keys)[1]
-
-
-def _keep_only(column: Any, keys: Any, words: Any) -> Any:
+def _keep_only(column: Any, keys: _Keys, words: Any) -> Any:
     """``column`` of hashes as words, blank where the hash is not one of ``keys``."""
     import numpy
 
-    at, hit = _lookup(column, keys)
+    at, hit = keys.lookup(column)
     out = numpy.full(len(column), "", dtype=object)
     out[hit] = words[at[hit]]
     return out
