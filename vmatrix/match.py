@@ -413,12 +413,13 @@ class LexiconMatcher:
             kept = [] if matches[0].entry.exclude else matches
         else:
             excluded = [(m.entry.value, m.start, m.end) for m in matches if m.entry.exclude]
-            candidates = [
-                m
-                for m in matches
-                if not m.entry.exclude
-                and not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
-            ]
+            candidates = [m for m in matches if not m.entry.exclude]
+            if excluded:
+                candidates = [
+                    m
+                    for m in candidates
+                    if not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
+                ]
             candidates.sort(key=lambda m: (m.start - m.end, -m.entry.weight, m.start))
             kept = []
             for m in candidates:
