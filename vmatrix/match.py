@@ -423,7 +423,17 @@ class LexiconMatcher:
             candidates.sort(key=lambda m: (m.start - m.end, -m.entry.weight, m.start))
             kept = []
             for m in candidates:
-                if all(_compatible(m, k) for k in kept):
+                start, end, value = m.start, m.end, m.entry.value
+                # Two matches may both count when apart, or on the same words for two
+                # value forms (written out: this loop is hot).
+                for k in kept:
+                    if (
+                        k.start < end
+                        and start < k.end
+                        and (k.start != start or k.end != end or k.entry.value == value)
+                    ):
+                        break
+                else:
                     kept.append(m)
             kept.sort(key=lambda m: (m.start, m.end, m.entry.value))
         if not kept:
@@ -506,13 +516,6 @@ def _keep_only(column: Any, keys: _Keys, words: Any) -> Any:
     out = numpy.full(len(column), "", dtype=object)
     out[hit] = words[at[hit]]
     return out
-
-
-def _compatible(m: Match, k: Match) -> bool:
-    """Two matches may both count: apart, or the same words for two value forms."""
-    if m.end <= k.start or k.end <= m.start:
-        return True
-    return (m.start, m.end) == (k.start, k.end) and m.entry.value != k.entry.value
 
 
 def _product(options: list[set[str]]) -> list[tuple[str, ...]]:
