@@ -91,8 +91,8 @@ class Match:
 @dataclass
 class _TokenPattern:
     key: int
-    # Steps (column, hashes, operator) run by _sequence_matches, or a spaCy Matcher
-    # holding this one pattern when it tests more than NORM and LOWER.
+    # Steps (tests, operator) run by _sequence_matches, or a spaCy Matcher holding this
+    # one pattern when it tests more than NORM, LOWER and POS or uses the operator "!".
     matcher: Any
     # per token every match has: its column (0 NORM, 1 LOWER) and the hashes it may take
     # (rare ones)
