@@ -43,7 +43,7 @@ def _value(value: str, terms: dict[str, float], **kwargs: object) -> ValueLexico
 def _found(matcher: LexiconMatcher, docbin: bytes) -> list[list[tuple[str, str, str, bool]]]:
     restored = matcher.restore(docbin)
     return [
-        [(m.entry.value, m.entry.term, restored.doc[m.start : m.end].text, m.negated) for m in segment]
+        [(m.entry.value, m.entry.term, restored.text(m.start, m.end), m.negated) for m in segment]
         for segment in matcher(restored)
     ]
 
@@ -187,13 +187,14 @@ def test_terms_naming_a_problem_are_never_negated() -> None:
 
 
 def test_sequence_matcher_finds_what_spacy_finds() -> None:
-    """Token patterns of NORM and LOWER values run outside spaCy's Matcher: same matches,
-    on random text (here a token's LOWER is its word, its NORM the word's successor)."""
+    """Token patterns of NORM, LOWER and POS values run outside spaCy's Matcher: same
+    matches, on random text (here a token's LOWER is its word, its NORM the word's
+    successor, its POS drawn at random)."""
     import random
 
     from spacy.matcher import Matcher
 
-    from vmatrix.match import _sequence_matches, _steps
+    from vmatrix.match import _hashed_steps, _sequence_matches, _steps
 
     patterns = [
         [{"NORM": "a"}, {"NORM": {"IN": ["b", "c"]}, "OP": "*"}, {"NORM": "d"}],
@@ -203,6 +204,10 @@ def test_sequence_matcher_finds_what_spacy_finds() -> None:
         [{"NORM": "c", "OP": "*"}, {"NORM": "a"}, {"NORM": "b", "OP": "?"}, {"NORM": "c", "OP": "+"}],
         [{"LOWER": "a"}, {"NORM": {"IN": ["c", "d"]}, "OP": "*"}, {"LOWER": {"IN": ["d", "e"]}}],
         [{"LOWER": {"IN": ["b", "c"]}, "OP": "+"}, {"NORM": "b", "OP": "?"}, {"LOWER": "a"}],
+        [{"NORM": "b"}, {"POS": {"IN": ["VERB", "NOUN"]}}, {"NORM": {"IN": ["c", "d"]}}],
+        [{"LOWER": {"IN": ["a", "b"]}}, {"POS": {"NOT_IN": ["NOUN", "ADJ"]}}],
+        [{"POS": "ADJ", "NORM": {"NOT_IN": ["a"]}}, {"NORM": "c", "OP": "*"}, {"POS": "NOUN"}],
+        [{"NORM": {"NOT_IN": ["b", "c"]}, "OP": "+"}, {"LOWER": "e"}],
     ]
     vocab = Vocab()
     rng = random.Random(3)
@@ -211,13 +216,66 @@ def test_sequence_matcher_finds_what_spacy_finds() -> None:
         matcher.add("p", [tokens])
         steps = _steps(tokens)
         assert steps is not None
-        hashed = [(column, frozenset(vocab.strings.add(w) for w in words), op) for column, words, op in steps]
+        hashed = _hashed_steps(steps, vocab.strings.add)
         for _ in range(300):
             words = [rng.choice("abcde") for _ in range(rng.randint(1, 9))]
             doc = _segment(vocab, [(w, "abcdea"["abcde".index(w) + 1]) for w in words])
+            for token in doc:
+                token.pos_ = rng.choice(["NOUN", "VERB", "ADJ"])
             expected = sorted((start, end) for _, start, end in matcher(doc))
-            columns = ([t.norm for t in doc], [t.lower for t in doc])
+            columns = ([t.norm for t in doc], [t.lower for t in doc], [t.pos for t in doc])
             assert sorted(_sequence_matches(columns, hashed)) == expected, (tokens, words)
+
+
+def test_phrase_table_finds_what_spacys_phrase_matcher_finds() -> None:
+    """The phrase lookup that replaced spaCy's PhraseMatcher: the same matches in the same
+    order — by start, end, then the keys of one phrase in the order spaCy reports them,
+    which decides which of two equal matches wins downstream — on random text."""
+    import random
+
+    import numpy
+    from spacy.matcher import PhraseMatcher
+
+    from vmatrix.match import PhraseTable
+
+    rng = random.Random(7)
+    for _ in range(40):
+        vocab = Vocab()
+        spacy_matcher = PhraseMatcher(vocab, attr="NORM")
+        table = PhraseTable()
+        letters = "abcdefg"[: rng.randint(2, 7)]
+        for k in range(rng.randint(1, 30)):
+            key = vocab.strings.add(f"key{k}")
+            phrases = [
+                [vocab.strings.add(rng.choice(letters)) for _ in range(rng.randint(1, 4))]
+                for _ in range(rng.randint(1, 4))
+            ]
+            spacy_matcher.add(f"key{k}", phrases)
+            table.add(key, phrases)
+        table.compile()
+        for _ in range(20):
+            words = [rng.choice(letters) for _ in range(rng.randint(0, 40))]
+            doc = _segment(vocab, [(w, w) for w in words])
+            norms = numpy.array([t.norm for t in doc], dtype="uint64")
+            assert table(norms) == spacy_matcher(doc), words
+
+
+def test_phrase_table_keeps_spacys_order_of_many_keys_on_one_phrase() -> None:
+    import numpy
+    from spacy.matcher import PhraseMatcher
+
+    from vmatrix.match import PhraseTable
+
+    vocab = Vocab()
+    spacy_matcher = PhraseMatcher(vocab, attr="NORM")
+    table = PhraseTable()
+    phrase = [vocab.strings.add("partager")]
+    for k in range(40):  # enough keys for spaCy's table to grow several times
+        spacy_matcher.add(f"term{k}", [phrase])
+        table.add(vocab.strings.add(f"term{k}"), [phrase])
+    table.compile()
+    doc = _segment(vocab, [("partage", "partager"), ("x", "x"), ("partagé", "partager")])
+    assert table(numpy.array([t.norm for t in doc], dtype="uint64")) == spacy_matcher(doc)
 
 
 def test_patterns_on_the_word_as_written() -> None:
@@ -240,8 +298,19 @@ def test_patterns_on_the_word_as_written() -> None:
     ]
 
 
-def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
+def test_patterns_on_parts_of_speech_run_on_the_sequence_matcher() -> None:
     pattern = [{"POS": "NOUN"}, {"NORM": "temps"}]
+    lexicon = _lexicon(
+        {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("nom + temps", 1.0, pattern)])}, {}
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert isinstance(matcher.token_patterns[0].matcher, list)
+    docbin = _docbin([("gain", "gain"), ("temps", "temps")], [("temps", "temps")])
+    assert _found(matcher, docbin) == [[("fonctionnelle", "nom + temps", "gain temps", False)], []]
+
+
+def test_patterns_on_other_attributes_run_on_spacys_matcher() -> None:
+    pattern = [{"LEMMA": "gain"}, {"TEXT": "temps"}]
     lexicon = _lexicon(
         {"fonctionnelle": _value("fonctionnelle", {}, patterns=[Pattern("nom + temps", 1.0, pattern)])}, {}
     )

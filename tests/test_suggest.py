@@ -288,3 +288,37 @@ def test_cli_names_the_speakers_left_out_as_interviewers(tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     said = "1 interviewer turn(s) left out (Intervieweuse; --include-interviewer to keep them)"
     assert said in result.stderr
+
+
+@pytest.mark.slow
+def test_documents_matched_together_or_apart_get_the_same_suggestions(
+    tmp_path: Path, lexicon: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vmatrix import suggest as suggest_module
+    from vmatrix.ingest import ingest
+
+    question, *answers = (DATA / "suggest" / "cases.txt").read_text(encoding="utf-8").split("\n\n")
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    # Three different documents: the answers in order, reversed, one in two.
+    for name, kept in (
+        ("entretien-1", answers),
+        ("entretien-2", answers[::-1]),
+        ("entretien-3", answers[::2]),
+    ):
+        (folder / f"{name}.txt").write_text("\n\n".join([question, *kept]), encoding="utf-8")
+    with Corpus(tmp_path / "corpus.db", create=True) as corpus:
+        ingest(corpus, [folder])
+        read_phrases(lexicon, corpus)  # type: ignore[arg-type]
+
+    def run() -> list[dict[str, object]]:
+        with Corpus(tmp_path / "corpus.db") as corpus:
+            report = suggest(corpus, lexicon, store=False)  # type: ignore[arg-type]
+        return [s.to_json() for s in report.segments]
+
+    monkeypatch.setattr(suggest_module, "BATCH_WORDS", 10**9)
+    together = run()
+    monkeypatch.setattr(suggest_module, "BATCH_WORDS", 1)
+    apart = run()
+    assert len({s["document"] for s in together}) == 3
+    assert together == apart

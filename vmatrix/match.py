@@ -1,26 +1,29 @@
 """Matching a lexicon on the parsed documents stored at ingest, without the model.
 
-A document's stored parse (one Doc per segment) is restored as **one** Doc holding all
-its segments in order, so each matcher runs once per document; matches that straddle
-two segments are dropped. Three matchers look for the lexicon:
+A document's stored parse (a DocBin: one Doc per segment) is read straight from its
+arrays into token columns — NORM, the folded word, POS — for all its segments in order
+(no spaCy Doc is built), so each lookup runs once per document; matches that straddle
+two segments are dropped. Three lookups find the lexicon:
 
-* a ``PhraseMatcher`` over ``NORM`` — the folded, repaired lemma stored at ingest —
-  fed with what the model reads in each term *and* with the term as written, so
-  "gagner du temps" finds "on gagne du temps" and "entraide" finds "entraide" even
-  when the model reads it "entraider" in one place and not the other;
-* a ``PhraseMatcher`` over ``LOWER``, which in this vocabulary holds the *folded
-  surface form* of each word, fed with the terms as written (and the plural of a
-  one-word term), to survive lemmatiser errors in the corpus ("communautés" read
-  "communauter");
+* phrases over ``NORM`` — the folded, repaired lemma stored at ingest — made of what
+  the model reads in each term *and* of the term as written, so "gagner du temps"
+  finds "on gagne du temps" and "entraide" finds "entraide" even when the model reads
+  it "entraider" in one place and not the other;
+* phrases over the *folded surface form* of each word, the terms as written (and the
+  plural of a one-word term), to survive lemmatiser errors in the corpus
+  ("communautés" read "communauter");
 * the lexicon's token patterns: those made only of ``NORM`` values and ``?`` are
-  expanded into phrases for the first matcher, those made only of ``LOWER`` values
-  and ``?`` for the second. The others run only on the segments holding the rare
-  words they cannot do without, from the first to the last of them (spaCy's ``IN``
-  predicates are Python calls: on every token they would cost more than everything
-  else): patterns of ``NORM`` and ``LOWER`` values with ``*`` or ``+`` by a small
-  sequence matcher over the stored lemmas and folded words, which finds what spaCy's
-  ``Matcher`` finds (a test checks it), patterns testing other attributes by
-  ``Matcher`` itself.
+  expanded into phrases of the first kind, those made only of ``LOWER`` values and
+  ``?`` into phrases of the second. The others run only on the segments holding the
+  rare words they cannot do without, from the first to the last of them (spaCy's
+  ``IN`` predicates are Python calls: on every token they would cost more than
+  everything else): patterns of ``NORM``, ``LOWER`` and ``POS`` values by a small
+  sequence matcher over the token columns, which finds what spaCy's ``Matcher`` finds
+  (a test checks it), patterns testing other attributes by ``Matcher`` itself, on a
+  Doc made of just those tokens.
+
+Both phrase lookups (:class:`PhraseTable`) find what spaCy's ``PhraseMatcher`` finds,
+in the same order (a test checks it), at a fraction of the cost of building a Doc.
 
 Then, per segment: matches overlapping an exclusion of their value form are dropped;
 overlapping matches are reduced to the longest (the strongest on a tie; the same span
@@ -34,7 +37,7 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +67,6 @@ COMMON_WORDS = frozenset(
 )
 MAX_VARIANTS = 64  # phrases one term may expand into
 MAX_PATTERN_PHRASES = 4096  # phrases a pattern may expand into before the Matcher takes it
-_RESTORED_ATTRS = ("NORM", "POS", "LEMMA")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,8 @@ class Match:
 @dataclass
 class _TokenPattern:
     key: int
-    # Steps (column, hashes, operator) run by _sequence_matches, or a spaCy Matcher
-    # holding this one pattern when it tests more than NORM and LOWER.
+    # Steps (tests, operator) run by _sequence_matches, or a spaCy Matcher holding this
+    # one pattern when it tests more than NORM, LOWER and POS or uses the operator "!".
     matcher: Any
     # per token every match has: its column (0 NORM, 1 LOWER) and the hashes it may take
     # (rare ones)
@@ -101,12 +103,19 @@ class _TokenPattern:
 
 @dataclass
 class Restored:
-    """A document's segments as one Doc; segment ``k`` holds tokens ``bounds[k]:bounds[k+1]``."""
+    """A document's segments as token columns; segment ``k`` holds tokens ``bounds[k]:bounds[k+1]``."""
 
-    doc: Doc
     bounds: list[int]
-    norms: Any  # numpy array of NORM hashes, one per token
-    lowers: Any = None  # numpy array of LOWER (folded word) hashes, computed when first needed
+    norms: Any  # numpy arrays, one value per token: NORM hashes (the folded, repaired lemma),
+    lowers: Any  # the folded words' hashes,
+    pos: Any  # the part-of-speech ids,
+    orths: Any  # the words' hashes (as written),
+    lemmas: Any  # the lemmas' hashes,
+    spaces: Any  # whether a space follows,
+    starts: Any  # and the character offset of the word in the concatenated segments
+    lengths: Any  # and its length in characters
+    strings: Any  # the StringStore the hashes resolve in
+    documents: list[int] = field(default_factory=list)  # segments of each document restored
     norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
     _idx: list[int] | None = None
     _length: list[int] = field(default_factory=list)
@@ -118,12 +127,15 @@ class Restored:
     def char_offsets(self, segment: int, start: int, end: int) -> tuple[int, int]:
         """Character offsets of tokens ``start:end`` in the text of their segment."""
         if self._idx is None:
-            from spacy.attrs import IDX, LENGTH
-
-            table = self.doc.to_array([IDX, LENGTH])
-            self._idx, self._length = table[:, 0].tolist(), table[:, 1].tolist()
+            self._idx, self._length = self.starts.tolist(), self.lengths.tolist()
         base = self._idx[self.bounds[segment]]
         return self._idx[start] - base, self._idx[end - 1] + self._length[end - 1] - base
+
+    def text(self, start: int, end: int) -> str:
+        """The words of tokens ``start:end`` as the parse holds them."""
+        words = [self.strings[h] for h in self.orths[start:end].tolist()]
+        spaces = self.spaces[start : end - 1].tolist()
+        return "".join(w + (" " if space else "") for w, space in zip(words, [*spaces, False], strict=True))
 
 
 class LexiconMatcher:
@@ -131,18 +143,19 @@ class LexiconMatcher:
 
     def __init__(self, lexicon: Lexicon, values: Iterable[str] | None = None) -> None:
         from spacy.attrs import LOWER
-        from spacy.matcher import PhraseMatcher
         from spacy.vocab import Vocab
 
         self.lexicon = lexicon
         wanted = list(values) if values is not None else list(lexicon.values)
-        # A private vocabulary whose LOWER is the folded surface form.
+        # A private vocabulary whose LOWER is the folded surface form (for the patterns
+        # spaCy's Matcher runs).
         self.vocab = Vocab(lex_attr_getters={LOWER: fold})
         self.strings = self.vocab.strings
-        self.norm_matcher = PhraseMatcher(self.vocab, attr="NORM")
-        self.surface_matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        self.norm_phrases = PhraseTable()  # over NORM
+        self.surface_phrases = PhraseTable()  # over the folded words
         self.entries: dict[int, Entry] = {}
         self._seen_strings: set[str] = set()  # strings of restored documents, already in the vocab
+        self._words: dict[int, tuple[int, int]] = {}  # word hash -> (folded word hash, length)
         # Patterns the Matcher runs, each with the NORM values a segment must hold for it:
         # one set per token that every match has.
         self.token_patterns: list[_TokenPattern] = []
@@ -165,12 +178,15 @@ class LexiconMatcher:
             for pattern in lex.patterns:
                 problem = negation.names_problem([*_words(pattern.name), *_pattern_norms(pattern.tokens)])
                 self._add_pattern(Entry(value, pattern.name, pattern.weight, problem=problem), pattern)
+        self.norm_phrases.compile()
+        self.surface_phrases.compile()
+        self._required_keys = tuple(_Keys(words) for words in self._required_words)
 
     # -- building -------------------------------------------------------------
 
-    def _key(self, entry: Entry, kind: str) -> str:
-        key = f"{kind}\x1f{entry.value}\x1f{entry.term}"
-        self.entries[self.strings.add(key)] = entry
+    def _key(self, entry: Entry, kind: str) -> int:
+        key = self.strings.add(f"{kind}\x1f{entry.value}\x1f{entry.term}")
+        self.entries[key] = entry
         return key
 
     def _add_phrase(self, entry: Entry, reading: Reading) -> None:
@@ -182,26 +198,28 @@ class LexiconMatcher:
             {norm, word, *FUNCTION_VARIANTS.get(word, ())}
             for word, norm in zip(reading.words, reading.norms, strict=True)
         ]
-        self.norm_matcher.add(key, [self._hashes(p) for p in _product(options)])
+        self.norm_phrases.add(key, [self._hashes(p) for p in _product(options)])
         surface = [reading.words]
         if len(reading.words) == 1:
             surface += [(plural,) for plural in _plurals(reading.words[0])]
-        self.surface_matcher.add(key, [self._hashes(p) for p in surface])
+        self.surface_phrases.add(key, [self._hashes(p) for p in surface])
 
     def _add_pattern(self, entry: Entry, pattern: Pattern) -> None:
         key = self._key(entry, "pattern")
-        for attr, phrase_matcher in (("NORM", self.norm_matcher), ("LOWER", self.surface_matcher)):
-            phrases = _expand(pattern.tokens, attr)
-            if phrases is not None:
-                phrase_matcher.add(key, [self._hashes(p) for p in phrases])
+        for attr, phrases_of in (("NORM", self.norm_phrases), ("LOWER", self.surface_phrases)):
+            options = _expand(pattern.tokens, attr)
+            if options is not None:
+                add = self.strings.add
+                hashed = [[None if w is None else add(w) for w in words] for words in options]
+                phrases: Iterable[tuple[int | None, ...]] = itertools.product(*hashed)
+                if any(None in words for words in hashed):
+                    phrases = {tuple(w for w in p if w is not None) for p in phrases}
+                phrases_of.add(key, phrases)  # type: ignore[arg-type]
                 return
-        import numpy
 
         steps = _steps(pattern.tokens)
         if steps is not None:
-            matcher: Any = [
-                (column, frozenset(self.strings.add(w) for w in words), op) for column, words, op in steps
-            ]
+            matcher: Any = _hashed_steps(steps, self.strings.add)
         else:
             from spacy.matcher import Matcher
 
@@ -210,9 +228,7 @@ class LexiconMatcher:
         anchors = [_anchor(token) for token in pattern.tokens]
         required = [(column, {self.strings.add(w) for w in words}) for column, words in anchors if words]
         self.token_patterns.append(
-            _TokenPattern(
-                self.strings[key], matcher, required, first=bool(anchors[0][1]), last=bool(anchors[-1][1])
-            )
+            _TokenPattern(key, matcher, required, first=bool(anchors[0][1]), last=bool(anchors[-1][1]))
         )
         for r, (column, words) in enumerate(required):
             self._required_words[column].update(words)
@@ -220,53 +236,71 @@ class LexiconMatcher:
                 self._required_index.setdefault((column, word), []).append((len(self.token_patterns) - 1, r))
         if not required:
             self._unanchored.append(len(self.token_patterns) - 1)
-        self._required_keys = tuple(
-            numpy.array(sorted(words), dtype="uint64") for words in self._required_words
-        )
 
-    def _cue_table(self, words: Iterable[str]) -> tuple[Any, Any]:
+    def _cue_table(self, words: Iterable[str]) -> tuple[_Keys, Any]:
         import numpy
 
-        pairs = sorted((self.strings.add(w), w) for w in words)
-        return numpy.array([k for k, _ in pairs], dtype="uint64"), numpy.array(
-            [w for _, w in pairs], dtype=object
-        )
+        by_hash = {self.strings.add(w): w for w in words}
+        keys = _Keys(by_hash)
+        return keys, numpy.array([by_hash[h] for h in keys.sorted.tolist()], dtype=object)
 
-    def _hashes(self, words: Iterable[str]) -> Any:
-        # PhraseMatcher patterns as the hashes of their words: no Doc to build for each.
+    def _hashes(self, words: Iterable[str]) -> list[int]:
         return [self.strings.add(word) for word in words]
 
     # -- restoring ------------------------------------------------------------
 
-    def restore(self, docbin: bytes) -> Restored:
-        """A stored DocBin (one Doc per segment) as one Doc in this vocabulary."""
+    def restore(self, *docbins: bytes) -> Restored:
+        """Stored DocBins (one Doc per segment) as the token columns of all their segments,
+        in order, read straight from their arrays: no spaCy Doc is built. Several
+        documents restored together are matched in one go (``Restored.documents``: the
+        segments of each)."""
         import numpy
-        import srsly
-        from spacy.attrs import IDS
-        from spacy.tokens import Doc
 
-        try:
-            # DocBin's own format; no object hook, which would query the extension
-            # registry (entry points) once per document.
-            msg = srsly.msgpack.unpackb(zlib.decompress(docbin), raw=False, object_pairs_hook=None)
-            attrs = list(msg["attrs"])
-            tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape(-1, len(attrs))
-            spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
-            lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
-            columns = [attrs.index(IDS[name]) for name in ("ORTH", *_RESTORED_ATTRS)]
-        except (zlib.error, ValueError, KeyError, TypeError) as exc:
-            raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
-        new = set(msg["strings"]) - self._seen_strings
-        self._seen_strings |= new
-        add = self.strings.add
-        for string in new:
-            add(string)
-        doc = Doc(self.vocab, words=tokens[:, columns[0]].tolist(), spaces=spaces.tolist())
-        if len(doc):
-            values: Any = numpy.ascontiguousarray(tokens[:, columns[1:]])
-            doc.from_array([IDS[name] for name in _RESTORED_ATTRS], values)
+        parts = [_read_docbin(docbin) for docbin in docbins]
+        if len(parts) == 1:
+            orth, norm, pos, lemma, spaces, lengths, _ = parts[0]
+        else:
+            orth, norm, pos, lemma, spaces, lengths = (
+                numpy.concatenate([part[i] for part in parts]) for i in range(6)
+            )
+        # Each distinct word once: its folded form (the LOWER of this vocabulary) and length.
+        distinct, inverse = numpy.unique(orth, return_inverse=True)
+        words = self._words
+        hashes = distinct.tolist()
+        unknown = [h for h in hashes if h not in words]
+        if unknown:
+            new = set().union(*(part[6] for part in parts)) - self._seen_strings
+            self._seen_strings |= new
+            add = self.strings.add
+            for string in new:
+                add(string)
+            try:
+                for h in unknown:
+                    word = self.strings[h]
+                    words[h] = (add(fold(word)), len(word))
+            except KeyError as exc:
+                raise CorpusError(
+                    "a stored parse lacks the text of a word; ingest the documents again"
+                ) from exc
+        table = numpy.array([words[h] for h in hashes], dtype="uint64").reshape(-1, 2)
+        lowers = table[:, 0][inverse]
+        widths = table[:, 1].astype("int64")[inverse]
+        ends = numpy.cumsum(widths + spaces)
+        starts = ends - widths - spaces
         bounds = [0, *itertools.accumulate(int(n) for n in lengths)]
-        return Restored(doc, bounds, numpy.ascontiguousarray(tokens[:, columns[1]]))
+        return Restored(
+            bounds,
+            norm,
+            lowers,
+            pos,
+            orth,
+            lemma,
+            spaces,
+            starts,
+            widths,
+            self.strings,
+            documents=[len(part[5]) for part in parts],
+        )
 
     # -- matching -------------------------------------------------------------
 
@@ -274,11 +308,11 @@ class LexiconMatcher:
         """The matches of each segment, in text order."""
         import bisect
 
-        doc, bounds = restored.doc, restored.bounds
+        bounds = restored.bounds
         found = dict.fromkeys(
             itertools.chain(
-                self.norm_matcher(doc),
-                self.surface_matcher(doc),
+                self.norm_phrases(restored.norms),
+                self.surface_phrases(restored.lowers),
                 self._token_pattern_matches(restored) if self.token_patterns else (),
             )
         )
@@ -302,15 +336,15 @@ class LexiconMatcher:
 
         import numpy
 
-        doc, bounds = restored.doc, restored.bounds
-        columns = (restored.norms, self._lowers(restored))
+        bounds = restored.bounds
+        columns = (restored.norms, restored.lowers, restored.pos)
         positions: dict[tuple[int, int], list[int]] = {}  # (column, hash) -> tokens holding it
         segments_of: dict[tuple[int, int], set[int]] = {}  # (column, hash) -> segments holding it
         starts = numpy.asarray(bounds)
         for column, keys in enumerate(self._required_keys):
-            if not len(keys):
+            if not len(keys.sorted):
                 continue
-            hits = numpy.flatnonzero(_member(columns[column], keys))
+            hits = numpy.flatnonzero(keys.lookup(columns[column])[1])
             segments_of_hits = numpy.searchsorted(starts, hits, side="right") - 1
             for value, token, segment in zip(
                 columns[column][hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
@@ -325,7 +359,6 @@ class LexiconMatcher:
                 if sets is None:
                     sets = present_of[p] = [set() for _ in self.token_patterns[p].required]
                 sets[r].add(key)
-        lists: tuple[list[int], list[int]] | None = None
         for p in sorted(present_of):
             pattern, present = self.token_patterns[p], present_of[p]
             if not present:
@@ -349,39 +382,58 @@ class LexiconMatcher:
                 if a >= b:
                     continue
                 if isinstance(pattern.matcher, list):
-                    if lists is None:
-                        lists = (columns[0].tolist(), columns[1].tolist())
-                    found = _sequence_matches((lists[0][a:b], lists[1][a:b]), pattern.matcher)
+                    found = _sequence_matches(tuple(c[a:b].tolist() for c in columns), pattern.matcher)
                     for start, end in found:
                         yield pattern.key, a + start, a + end
                 else:
-                    for key, start, end in pattern.matcher(doc[a:b]):
+                    for key, start, end in pattern.matcher(self._doc(restored, a, b)):
                         yield key, a + start, a + end
 
-    def _lowers(self, restored: Restored) -> Any:
-        """The folded words (LOWER in this vocabulary) of a restored document."""
-        if restored.lowers is None:
-            import numpy
-            from spacy.attrs import LOWER
+    def _doc(self, restored: Restored, start: int, end: int) -> Doc:
+        """Tokens ``start:end`` as a spaCy Doc, for the patterns only spaCy's Matcher runs."""
+        import numpy
+        from spacy.attrs import LEMMA, NORM, POS
+        from spacy.tokens import Doc
 
-            restored.lowers = numpy.ascontiguousarray(restored.doc.to_array(LOWER))
-        return restored.lowers
+        doc = Doc(
+            self.vocab,
+            words=restored.orths[start:end].tolist(),
+            spaces=restored.spaces[start:end].tolist(),
+        )
+        if len(doc):
+            values: Any = numpy.stack(
+                [restored.norms[start:end], restored.pos[start:end], restored.lemmas[start:end]], axis=1
+            )
+            values = numpy.ascontiguousarray(values)
+            doc.from_array([NORM, POS, LEMMA], values)
+        return doc
 
     def _resolve(self, restored: Restored, segment: int, matches: list[Match], cues: Any) -> list[Match]:
         if len(matches) == 1:
             kept = [] if matches[0].entry.exclude else matches
         else:
             excluded = [(m.entry.value, m.start, m.end) for m in matches if m.entry.exclude]
-            candidates = [
-                m
-                for m in matches
-                if not m.entry.exclude
-                and not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
-            ]
+            candidates = [m for m in matches if not m.entry.exclude]
+            if excluded:
+                candidates = [
+                    m
+                    for m in candidates
+                    if not any(v == m.entry.value and s < m.end and m.start < e for v, s, e in excluded)
+                ]
             candidates.sort(key=lambda m: (m.start - m.end, -m.entry.weight, m.start))
             kept = []
             for m in candidates:
-                if all(_compatible(m, k) for k in kept):
+                start, end, value = m.start, m.end, m.entry.value
+                # Two matches may both count when apart, or on the same words for two
+                # value forms (written out: this loop is hot).
+                for k in kept:
+                    if (
+                        k.start < end
+                        and start < k.end
+                        and (k.start != start or k.end != end or k.entry.value == value)
+                    ):
+                        break
+                else:
                     kept.append(m)
             kept.sort(key=lambda m: (m.start, m.end, m.entry.value))
         if not kept:
@@ -399,39 +451,71 @@ class LexiconMatcher:
 
     def _cues(self, restored: Restored) -> Any:
         """The words of a document that the negation rule looks at; the others blank."""
-        return _keep_only(self._lowers(restored), *self._word_cues)
+        return _keep_only(restored.lowers, *self._word_cues)
 
 
-def _lookup(column: Any, keys: Any) -> tuple[Any, Any]:
-    """Where each hash of ``column`` sits in the sorted ``keys``, and whether it is there."""
+def _read_docbin(docbin: bytes) -> tuple[Any, Any, Any, Any, Any, Any, list[str]]:
+    """The ORTH, NORM, POS and LEMMA columns, spaces, segment lengths and strings of a
+    stored DocBin."""
     import numpy
+    import srsly
+    from spacy.attrs import IDS
 
-    if not len(keys):
-        return numpy.zeros(len(column), dtype="intp"), numpy.zeros(len(column), dtype=bool)
-    at = numpy.searchsorted(keys, column)
-    at[at == len(keys)] = 0
-    return at, keys[at] == column
+    try:
+        # DocBin's own format; no object hook, which would query the extension
+        # registry (entry points) once per document.
+        msg = srsly.msgpack.unpackb(zlib.decompress(docbin), raw=False, object_pairs_hook=None)
+        attrs = list(msg["attrs"])
+        tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape(-1, len(attrs))
+        spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
+        lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
+        orth, norm, pos, lemma = (
+            numpy.ascontiguousarray(tokens[:, attrs.index(IDS[name])])
+            for name in ("ORTH", "NORM", "POS", "LEMMA")
+        )
+        return orth, norm, pos, lemma, spaces, lengths, msg["strings"]
+    except (zlib.error, ValueError, KeyError, TypeError) as exc:
+        raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
 
 
-def _member(column: Any, keys: Any) -> Any:
-    return _lookup(column, keys)[1]
+class _Keys:
+    """A set of hashes to find in columns of them: sorted, with a bitmap of their low bits
+    that rules out nearly every other hash before any search."""
+
+    BITS = 18
+
+    def __init__(self, hashes: Iterable[int]) -> None:
+        import numpy
+
+        self.sorted = numpy.array(sorted(set(hashes)), dtype="uint64")
+        self.bitmap = numpy.zeros(1 << self.BITS, dtype=bool)
+        self.bitmap[(self.sorted & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)] = True
+
+    def lookup(self, column: Any) -> tuple[Any, Any]:
+        """Where each hash of ``column`` sits in ``sorted``, and whether it is there."""
+        import numpy
+
+        at = numpy.zeros(len(column), dtype=numpy.intp)
+        found = numpy.zeros(len(column), dtype=bool)
+        low = (column & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)
+        candidates = numpy.flatnonzero(self.bitmap[low])
+        if len(candidates):
+            values = column[candidates]
+            where = numpy.searchsorted(self.sorted, values)
+            where[where == len(self.sorted)] = 0
+            at[candidates] = where
+            found[candidates] = self.sorted[where] == values
+        return at, found
 
 
-def _keep_only(column: Any, keys: Any, words: Any) -> Any:
+def _keep_only(column: Any, keys: _Keys, words: Any) -> Any:
     """``column`` of hashes as words, blank where the hash is not one of ``keys``."""
     import numpy
 
-    at, hit = _lookup(column, keys)
+    at, hit = keys.lookup(column)
     out = numpy.full(len(column), "", dtype=object)
     out[hit] = words[at[hit]]
     return out
-
-
-def _compatible(m: Match, k: Match) -> bool:
-    """Two matches may both count: apart, or the same words for two value forms."""
-    if m.end <= k.start or k.end <= m.start:
-        return True
-    return (m.start, m.end) == (k.start, k.end) and m.entry.value != k.entry.value
 
 
 def _product(options: list[set[str]]) -> list[tuple[str, ...]]:
@@ -453,8 +537,9 @@ def _plurals(word: str) -> list[str]:
     return [word + "s"]
 
 
-def _expand(tokens: list[dict[str, Any]], attr: str = "NORM") -> list[tuple[str, ...]] | None:
-    """The phrases a pattern of plain ``attr`` values and ``?`` stands for, or None."""
+def _expand(tokens: list[dict[str, Any]], attr: str = "NORM") -> list[list[str | None]] | None:
+    """The words each token of a pattern of plain ``attr`` values and ``?`` may take (None
+    for an optional one: the pattern stands for every phrase they make), or None."""
     options: list[list[str | None]] = []
     for token in tokens:
         op = token.get("OP")
@@ -473,10 +558,7 @@ def _expand(tokens: list[dict[str, Any]], attr: str = "NORM") -> list[tuple[str,
     count = 1
     for words in options:
         count *= len(words)
-    if count > MAX_PATTERN_PHRASES:
-        return None
-    phrases = {tuple(w for w in combo if w is not None) for combo in itertools.product(*options)}
-    return sorted(p for p in phrases if p)
+    return None if count > MAX_PATTERN_PHRASES else options
 
 
 def _words(text: str) -> list[str]:
@@ -495,48 +577,71 @@ def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-_COLUMNS = ("NORM", "LOWER")  # what the sequence matcher can test, by column
+_COLUMNS = ("NORM", "LOWER", "POS")  # what the sequence matcher can test, by column
+_ANCHOR_COLUMNS = ("NORM", "LOWER")  # those whose words are rare enough to look for first
 
 
-def _steps(tokens: list[dict[str, Any]]) -> list[tuple[int, list[str], str | None]] | None:
-    """A pattern of NORM or LOWER values (``IN`` lists), one attribute per token, and the
-    operators ``? * + 1``, as steps (column, words, operator); or None."""
+def _steps(tokens: list[dict[str, Any]]) -> list[tuple[list[tuple[int, list[str], bool]], str | None]] | None:
+    """A pattern of NORM, LOWER or POS values (a string, ``IN`` or ``NOT_IN`` lists) and
+    the operators ``? * + 1``, as steps: (tests, operator), each test (column, words,
+    negated); or None."""
     steps = []
     for token in tokens:
         op = token.get("OP")
-        attrs = set(token) - {"OP"}
-        if len(attrs) != 1 or op not in (None, "1", "?", "*", "+"):
+        if op not in (None, "1", "?", "*", "+"):
             return None
-        attr = attrs.pop()
-        if attr not in _COLUMNS:
+        tests = []
+        for attr, spec in token.items():
+            if attr == "OP":
+                continue
+            if attr not in _COLUMNS:
+                return None
+            if isinstance(spec, str):
+                tests.append((_COLUMNS.index(attr), [spec], False))
+            elif isinstance(spec, dict) and len(spec) == 1 and next(iter(spec)) in ("IN", "NOT_IN"):
+                predicate, words = next(iter(spec.items()))
+                tests.append((_COLUMNS.index(attr), list(words), predicate == "NOT_IN"))
+            else:
+                return None
+        if not tests:
             return None
-        spec = token[attr]
-        if isinstance(spec, str):
-            steps.append((_COLUMNS.index(attr), [spec], op))
-        elif isinstance(spec, dict) and set(spec) == {"IN"}:
-            steps.append((_COLUMNS.index(attr), list(spec["IN"]), op))
-        else:
-            return None
+        steps.append((tests, op))
     return steps
 
 
+def _hashed_steps(
+    steps: list[tuple[list[tuple[int, list[str], bool]], str | None]], add: Callable[[str], int]
+) -> list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]]:
+    """Steps (:func:`_steps`) with their words as the hashes ``add`` gives them, for
+    :func:`_sequence_matches`."""
+    return [
+        (tuple((column, frozenset(add(w) for w in words), negated) for column, words, negated in tests), op)
+        for tests, op in steps
+    ]
+
+
 def _sequence_matches(
-    columns: tuple[list[int], ...], steps: list[tuple[int, frozenset[int], str | None]]
+    columns: tuple[list[int], ...],
+    steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
 ) -> list[tuple[int, int]]:
     """Every (start, end) where ``steps`` match the tokens, as spaCy's Matcher finds them.
 
-    ``columns`` holds, per attribute (NORM, LOWER), one hash per token. Each step is a
-    column, a set of hashes and an operator: None or "1" (one token), "?" (zero or
-    one), "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs only
-    on the few segments that hold a pattern's rare words, where spaCy's ``IN``
-    predicates would be called on every token.
+    ``columns`` holds, per attribute (NORM, LOWER, POS), one value per token. Each step
+    (:func:`_hashed_steps`) is a tuple of tests (column, set of values, negated) that a
+    token must all pass, and an operator: None or "1" (one token), "?" (zero or one),
+    "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs only on
+    the few segments that hold a pattern's rare words, where spaCy's ``IN`` predicates
+    would be called on every token.
     """
     found: list[tuple[int, int]] = []
     n, last = len(columns[0]), len(steps)
-    first_column, first_words, first_op = steps[0]
-    for start in range(n):
-        if first_op in (None, "1", "+") and columns[first_column][start] not in first_words:
-            continue
+    first_tests, first_op = steps[0]
+    starts: Iterable[int] = range(n)
+    if first_op in (None, "1", "+"):  # a match starts on a token that passes the first step
+        for column, words, negated in first_tests:
+            values = columns[column]
+            starts = [i for i in starts if (values[i] in words) != negated]
+    for start in starts:
         ends = set()
         stack = [(0, start)]
         seen = set()
@@ -550,13 +655,17 @@ def _sequence_matches(
                 if at > start:
                     ends.add(at)
                 continue
-            column, words, op = steps[i]
+            tests, op = steps[i]
             if op in ("?", "*"):
                 stack.append((i + 1, at))
-            if at < n and columns[column][at] in words:
-                stack.append((i + 1, at + 1))
-                if op in ("*", "+"):
-                    stack.append((i, at + 1))
+            if at < n:
+                for column, words, negated in tests:
+                    if (columns[column][at] in words) == negated:
+                        break
+                else:
+                    stack.append((i + 1, at + 1))
+                    if op in ("*", "+"):
+                        stack.append((i, at + 1))
         found.extend((start, end) for end in sorted(ends))
     return found
 
@@ -564,10 +673,10 @@ def _sequence_matches(
 def _anchor(token: dict[str, Any]) -> tuple[int, list[str]]:
     """The column and the values a token every match has may take — if they are rare
     enough to look for first; no values for an optional token, one that allows a
-    common word, or one that tests another attribute."""
+    common word, or one that tests only other attributes or NOT_IN."""
     if token.get("OP") not in (None, "+", "1"):
         return 0, []
-    for column, attr in enumerate(_COLUMNS):
+    for column, attr in enumerate(_ANCHOR_COLUMNS):
         spec = token.get(attr)
         if spec is None:
             continue
@@ -579,3 +688,132 @@ def _anchor(token: dict[str, Any]) -> tuple[int, list[str]]:
             words = []
         return column, ([] if not words or COMMON_WORDS & set(words) else words)
     return 0, []
+
+
+class PhraseTable:
+    """Phrases of token hashes, each standing for one or more keys, found in a column of
+    hashes as spaCy's ``PhraseMatcher`` finds them — the same matches in the same order
+    (by start, then end, then each phrase's keys in the order spaCy's hash table holds
+    them: which of two equal matches wins a tie downstream depends on it).
+
+    Each window of the column, for each length of phrase, gets a rolling hash (numpy,
+    wrapping 64-bit arithmetic); a bitmap on its low bits rules out nearly every window,
+    the few left are looked up, and each hit is checked word by word.
+    """
+
+    BITS = 18  # of the bitmaps: 262,144 entries for a few thousand phrases of each length
+    _FACTOR = 0x9E3779B97F4A7C15  # odd: windows that differ in one word never collide
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[int, ...], list[int]] = {}  # phrase -> its keys, as added
+        self.phrases: dict[tuple[int, ...], tuple[int, ...]] = {}  # phrase -> keys, in spaCy's order
+        # per length: a bitmap of the hashes' low bits, the sorted hashes, and in that
+        # order the phrases' words and keys
+        self._lengths: dict[int, tuple[Any, Any, Any, list[tuple[int, ...]]]] = {}
+
+    def add(self, key: int, phrases: Iterable[Iterable[int]]) -> None:
+        for phrase in phrases:
+            words = tuple(phrase)
+            if not words:
+                continue
+            keys = self._keys.get(words)
+            if keys is None:
+                self._keys[words] = [key]
+            elif key not in keys:
+                keys.append(key)
+
+    def compile(self) -> None:
+        import numpy
+
+        self.phrases = {
+            words: tuple(keys) if len(keys) == 1 else _preshed_order(keys)
+            for words, keys in self._keys.items()
+        }
+        by_length: dict[int, list[tuple[int, ...]]] = {}
+        for words in self.phrases:
+            by_length.setdefault(len(words), []).append(words)
+        self._lengths = {}
+        factor = numpy.uint64(self._FACTOR)
+        for length, phrases in sorted(by_length.items()):
+            table: Any = numpy.array(phrases, dtype="uint64").reshape(len(phrases), length)
+            hashes = table[:, 0].copy()
+            for j in range(1, length):
+                hashes = hashes * factor + table[:, j]
+            order = numpy.argsort(hashes, kind="stable")
+            hashes = hashes[order]
+            bitmap = numpy.zeros(1 << self.BITS, dtype=bool)
+            bitmap[(hashes & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)] = True
+            keys = [self.phrases[phrases[i]] for i in order.tolist()]
+            self._lengths[length] = (bitmap, hashes, table[order], keys)
+
+    def __call__(self, column: Any) -> list[tuple[int, int, int]]:
+        """(key, start, end) of every phrase in ``column`` (a numpy array of hashes)."""
+        import numpy
+
+        n = len(column)
+        if not n or not self._lengths:
+            return []
+        mask = numpy.uint64((1 << self.BITS) - 1)
+        factor = numpy.uint64(self._FACTOR)
+        starts, lengths = [], []
+        keys_of: list[tuple[int, ...]] = []
+        window = column
+        for length in range(1, max(self._lengths) + 1):
+            if length > n:
+                break
+            if length > 1:
+                window = window[:-1] * factor + column[length - 1 :]
+            table = self._lengths.get(length)
+            if table is None:
+                continue
+            bitmap, hashes, words, keys = table
+            at = numpy.flatnonzero(bitmap[(window & mask).astype(numpy.intp)])
+            if not len(at):
+                continue
+            where = numpy.searchsorted(hashes, window[at])
+            where[where == len(hashes)] = 0
+            found = hashes[where] == window[at]
+            at, where = at[found], where[found]
+            if length > 1 and len(at):  # the words themselves, should two phrases share a hash
+                same = (column[at[:, None] + numpy.arange(length)] == words[where]).all(axis=1)
+                at, where = at[same], where[same]
+            if len(at):
+                starts.append(at)
+                lengths.append(numpy.full(len(at), length))
+                keys_of.extend(keys[i] for i in where.tolist())
+        if not starts:
+            return []
+        start_of, length_of = numpy.concatenate(starts), numpy.concatenate(lengths)
+        order = numpy.lexsort((length_of, start_of)).tolist()
+        start_list, end_list = start_of.tolist(), (start_of + length_of).tolist()
+        return [(key, start_list[i], end_list[i]) for i in order for key in keys_of[i]]
+
+
+def _preshed_order(keys: list[int]) -> tuple[int, ...]:
+    """``keys`` in the order spaCy's PhraseMatcher reports them for one phrase: that of
+    the open-addressing table (preshed's map) it stores them in, inserted in this order."""
+    if len(keys) == 1:
+        return (keys[0],)
+    size, cells, filled = 8, [0] * 8, 0
+
+    def slot(cells: list[int], size: int, key: int) -> int:
+        i = key & (size - 1)
+        while cells[i] and cells[i] != key:
+            i = (i + 1) & (size - 1)
+        return i
+
+    special: list[int] = [k for k in (0, 1) if k in keys]  # kept aside by preshed, reported last
+    for key in keys:
+        if key in (0, 1):
+            continue
+        i = slot(cells, size, key)
+        if not cells[i]:
+            filled += 1
+        cells[i] = key
+        if (filled + 1) * 5 >= size * 3:
+            old, size = cells, size * 2
+            cells = [0] * size
+            for k in old:
+                if k:
+                    cells[slot(cells, size, k)] = k
+    return tuple([k for k in cells if k] + special)

@@ -136,10 +136,11 @@ def is_negated(words: Sequence[str], norms: Sequence[str], start: int, end: int)
 def clause(words: Sequence[str], start: int, end: int) -> tuple[int, int]:
     """The clause around ``words[start:end]`` as a range ``[first, last)``."""
     first = start
-    while first > 0 and not _boundary(words, first - 1, forward=False):
+    # (a blank word, one the caller left out as no cue, is never a boundary)
+    while first > 0 and not (words[first - 1] and _boundary(words, first - 1, forward=False)):
         first -= 1
     last = end
-    while last < len(words) and not _boundary(words, last, forward=True):
+    while last < len(words) and not (words[last] and _boundary(words, last, forward=True)):
         last += 1
     return first, last
 

@@ -27,9 +27,9 @@ from typing import Any
 from vmatrix.documents import require_documents
 from vmatrix.errors import CorpusError, UsageError
 from vmatrix.lexicon import Lexicon
-from vmatrix.match import LexiconMatcher, Match
+from vmatrix.match import LexiconMatcher, Match, Restored
 from vmatrix.segment import interviewers
-from vmatrix.store import Corpus, SuggestionRow
+from vmatrix.store import Corpus, SegmentRow, SuggestionRow
 
 SCALE = 2.0  # k in 1 − exp(−S / k)
 REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weight
@@ -153,72 +153,115 @@ def suggest(
     doc_ids = require_documents(corpus, documents) if documents else corpus.document_ids()
     value_ids = [v for v in (values or list(lexicon.values)) if v in lexicon.values]
     report = SuggestReport(documents=doc_ids, values=value_ids, lexicon=lexicon.label)
-    matcher = LexiconMatcher(lexicon, value_ids)
     rows: list[SuggestionRow] = []
     # Thousands of small objects and no reference cycles: the cyclic collector would only
-    # walk the matcher's vocabulary again and again (about a tenth of the time).
+    # walk the matcher's tables again and again (about a tenth of the time).
     with _collector_paused():
-        for doc_id in doc_ids:
-            stored = corpus.parse_blob(doc_id)
-            if stored is None:
-                raise CorpusError(f"document {doc_id!r} has no stored parse; ingest it again")
-            segments = corpus.segments(doc_id)
-            restored = matcher.restore(stored[2])
-            if restored.segments != len(segments):
-                raise CorpusError(
-                    f"the stored parse of {doc_id!r} has {restored.segments} segments, "
-                    f"the corpus {len(segments)}; ingest it again"
-                )
-            text = corpus.text(doc_id)
-            report.words += sum(s.words for s in segments)
-            asking = (
-                set()
-                if include_interviewer
-                else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
-            )
-            for position, (segment, matches) in enumerate(zip(segments, matcher(restored), strict=True)):
-                if not matches:
-                    continue
-                if segment.speaker in asking:
-                    report.interviewer_segments += 1
-                    if segment.speaker not in report.interviewers:
-                        report.interviewers.append(str(segment.speaker))
-                    continue
-                report.matches += len(matches)
-                report.negated += sum(m.negated for m in matches)
-                if not include_negated and all(m.negated for m in matches):
-                    continue
-                found = _suggestions(
-                    restored, position, segment.start, text, matches, include_negated, min_score
-                )
-                if not found:
-                    continue
-                report.segments.append(
-                    SegmentSuggestion(
-                        doc_id,
-                        segment.index,
-                        segment.speaker,
-                        segment.start,
-                        segment.end,
-                        text[segment.start : segment.end],
-                        found,
+        matcher = LexiconMatcher(lexicon, value_ids)
+        for batch in _batches(corpus, doc_ids):
+            # Documents are matched a batch at a time: small ones cost little more than
+            # the words they hold.
+            restored = matcher.restore(*(stored for _, _, _, stored in batch))
+            found = matcher(restored)
+            first = 0
+            for (doc_id, segments, text, _), count in zip(batch, restored.documents, strict=True):
+                if count != len(segments):
+                    raise CorpusError(
+                        f"the stored parse of {doc_id!r} has {count} segments, "
+                        f"the corpus {len(segments)}; ingest it again"
                     )
+                _suggest_document(
+                    report,
+                    rows,
+                    lexicon.label,
+                    doc_id,
+                    segments,
+                    text,
+                    restored,
+                    first,
+                    found[first : first + count],
+                    include_negated=include_negated,
+                    include_interviewer=include_interviewer,
+                    min_score=min_score,
                 )
-                rows.extend(
-                    SuggestionRow(
-                        doc_id,
-                        segment.index,
-                        s.value,
-                        s.score,
-                        [e.to_json() for e in s.evidence],
-                        lexicon.label,
-                    )
-                    for s in found
-                )
+                first += count
     if store and doc_ids and value_ids:
         with corpus.transaction():
             corpus.replace_suggestions(doc_ids, value_ids, rows)
     return report
+
+
+BATCH_WORDS = 50_000  # words of the documents matched together
+
+
+def _batches(corpus: Corpus, doc_ids: list[str]) -> Iterator[list[tuple[str, list[SegmentRow], str, bytes]]]:
+    """The documents with their segments, text and stored parse, a few at a time."""
+    batch: list[tuple[str, list[SegmentRow], str, bytes]] = []
+    words = 0
+    for doc_id in doc_ids:
+        stored = corpus.parse_blob(doc_id)
+        if stored is None:
+            raise CorpusError(f"document {doc_id!r} has no stored parse; ingest it again")
+        segments = corpus.segments(doc_id)
+        batch.append((doc_id, segments, corpus.text(doc_id), stored[2]))
+        words += sum(s.words for s in segments)
+        if words >= BATCH_WORDS:
+            yield batch
+            batch, words = [], 0
+    if batch:
+        yield batch
+
+
+def _suggest_document(
+    report: SuggestReport,
+    rows: list[SuggestionRow],
+    label: str,
+    doc_id: str,
+    segments: list[SegmentRow],
+    text: str,
+    restored: Restored,
+    first: int,
+    found: list[list[Match]],
+    *,
+    include_negated: bool,
+    include_interviewer: bool,
+    min_score: float,
+) -> None:
+    """Add one document's suggestions (its segments are ``first...`` in ``restored``)."""
+    report.words += sum(s.words for s in segments)
+    asking = (
+        set() if include_interviewer else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
+    )
+    for position, (segment, matches) in enumerate(zip(segments, found, strict=True), first):
+        if not matches:
+            continue
+        if segment.speaker in asking:
+            report.interviewer_segments += 1
+            if segment.speaker not in report.interviewers:
+                report.interviewers.append(str(segment.speaker))
+            continue
+        report.matches += len(matches)
+        report.negated += sum(m.negated for m in matches)
+        if not include_negated and all(m.negated for m in matches):
+            continue
+        suggested = _suggestions(restored, position, segment.start, text, matches, include_negated, min_score)
+        if not suggested:
+            continue
+        report.segments.append(
+            SegmentSuggestion(
+                doc_id,
+                segment.index,
+                segment.speaker,
+                segment.start,
+                segment.end,
+                text[segment.start : segment.end],
+                suggested,
+            )
+        )
+        rows.extend(
+            SuggestionRow(doc_id, segment.index, s.value, s.score, [e.to_json() for e in s.evidence], label)
+            for s in suggested
+        )
 
 
 @contextlib.contextmanager
@@ -233,7 +276,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _suggestions(
-    restored: Any,
+    restored: Restored,
     position: int,
     offset: int,
     text: str,
