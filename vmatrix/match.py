@@ -692,9 +692,9 @@ def _anchor(token: dict[str, Any]) -> tuple[int, list[str]]:
 
 class PhraseTable:
     """Phrases of token hashes, each standing for one or more keys, found in a column of
-    hashes as spaCy's ``PhraseMatcher`` finds them — the same matches in the same order
-    (by start, then end, then each phrase's keys in the order spaCy's hash table holds
-    them: which of two equal matches wins a tie downstream depends on it).
+    hashes as spaCy's ``PhraseMatcher`` finds them, in order: by start, then end, then the
+    keys of one phrase in the order they were added (lexicon order, which settles a tie
+    between two equal matches downstream).
 
     Each window of the column, for each length of phrase, gets a rolling hash (numpy,
     wrapping 64-bit arithmetic); a bitmap on its low bits rules out nearly every window,
@@ -706,7 +706,7 @@ class PhraseTable:
 
     def __init__(self) -> None:
         self._keys: dict[tuple[int, ...], list[int]] = {}  # phrase -> its keys, as added
-        self.phrases: dict[tuple[int, ...], tuple[int, ...]] = {}  # phrase -> keys, in spaCy's order
+        self.phrases: dict[tuple[int, ...], tuple[int, ...]] = {}  # phrase -> keys, as added
         # per length: a bitmap of the hashes' low bits, the sorted hashes, and in that
         # order the phrases' words and keys
         self._lengths: dict[int, tuple[Any, Any, Any, list[tuple[int, ...]]]] = {}
@@ -725,10 +725,7 @@ class PhraseTable:
     def compile(self) -> None:
         import numpy
 
-        self.phrases = {
-            words: tuple(keys) if len(keys) == 1 else _preshed_order(keys)
-            for words, keys in self._keys.items()
-        }
+        self.phrases = {words: tuple(keys) for words, keys in self._keys.items()}
         by_length: dict[int, list[tuple[int, ...]]] = {}
         for words in self.phrases:
             by_length.setdefault(len(words), []).append(words)
@@ -787,33 +784,3 @@ class PhraseTable:
         order = numpy.lexsort((length_of, start_of)).tolist()
         start_list, end_list = start_of.tolist(), (start_of + length_of).tolist()
         return [(key, start_list[i], end_list[i]) for i in order for key in keys_of[i]]
-
-
-def _preshed_order(keys: list[int]) -> tuple[int, ...]:
-    """``keys`` in the order spaCy's PhraseMatcher reports them for one phrase: that of
-    the open-addressing table (preshed's map) it stores them in, inserted in this order."""
-    if len(keys) == 1:
-        return (keys[0],)
-    size, cells, filled = 8, [0] * 8, 0
-
-    def slot(cells: list[int], size: int, key: int) -> int:
-        i = key & (size - 1)
-        while cells[i] and cells[i] != key:
-            i = (i + 1) & (size - 1)
-        return i
-
-    special: list[int] = [k for k in (0, 1) if k in keys]  # kept aside by preshed, reported last
-    for key in keys:
-        if key in (0, 1):
-            continue
-        i = slot(cells, size, key)
-        if not cells[i]:
-            filled += 1
-        cells[i] = key
-        if (filled + 1) * 5 >= size * 3:
-            old, size = cells, size * 2
-            cells = [0] * size
-            for k in old:
-                if k:
-                    cells[slot(cells, size, k)] = k
-    return tuple([k for k in cells if k] + special)
