@@ -22,12 +22,12 @@ two segments are dropped. Three lookups find the lexicon:
   (a test checks it), patterns testing other attributes by ``Matcher`` itself, on a
   Doc made of just those tokens.
 
-Both phrase lookups (:class:`PhraseTable`) find what spaCy's ``PhraseMatcher`` finds,
-in the same order (a test checks it), at a fraction of the cost of building a Doc.
+Both phrase lookups (:class:`PhraseTable`) find what spaCy's ``PhraseMatcher`` finds
+(a test checks it), at a fraction of the cost of building a Doc.
 
 Then, per segment: matches overlapping an exclusion of their value form are dropped;
-overlapping matches are reduced to the longest (the strongest on a tie; the same span
-may count for two value forms); each remaining match is flagged when it sits in a
+overlapping matches are reduced to the longest (the strongest on a tie, then the term
+listed first; the same span may count for two value forms); each remaining match is flagged when it sits in a
 negated clause (:mod:`vmatrix.negation`) — unless its term names a problem ("erreur",
 "litige", "déplacement"), whose negation is evidence too: "il n'y a plus d'erreurs".
 """
