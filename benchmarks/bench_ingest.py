@@ -31,9 +31,9 @@ def peak_rss_mb() -> float:
 
 
 def bare_pipe(folder: Path) -> tuple[int, float]:
-    from vmatrix import parse
-    from vmatrix.ingest import plan
     from vmatrix.textnorm import model_text
+    from vmatrix.transcripts import parse
+    from vmatrix.transcripts.ingest import plan
 
     planned, _ = plan([folder])
     texts = [model_text(item.source.text[s.start : s.end]) for item in planned for s in item.segments]
@@ -46,9 +46,9 @@ def bare_pipe(folder: Path) -> tuple[int, float]:
 
 
 def vmatrix_ingest(folder: Path, db: Path) -> tuple[int, float]:
-    from vmatrix import parse
-    from vmatrix.ingest import ingest
-    from vmatrix.store import Corpus
+    from vmatrix.corpus.store import Corpus
+    from vmatrix.transcripts import parse
+    from vmatrix.transcripts.ingest import ingest
 
     parse.load_model()
     start = time.perf_counter()

@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vmatrix.codebook import default_path, load_codebook  # noqa: E402
-from vmatrix.store import CodeRow, Corpus, Document, SegmentRow, SuggestionRow  # noqa: E402
+from vmatrix.coding.codebook import default_path, load_codebook  # noqa: E402
+from vmatrix.corpus.store import CodeRow, Corpus, Document, SegmentRow, SuggestionRow  # noqa: E402
 
 SENTENCES = [
     "On gagne du temps, les clients commandent à distance depuis le site.",

@@ -31,8 +31,8 @@ from benchmarks.bigcorpus import build  # noqa: E402
 
 
 def ingest_into(db: Path, folder: Path) -> tuple[int, float]:
-    from vmatrix.ingest import ingest
-    from vmatrix.store import Corpus
+    from vmatrix.corpus.store import Corpus
+    from vmatrix.transcripts.ingest import ingest
 
     start = time.perf_counter()
     with Corpus(db, create=True) as corpus:
@@ -43,10 +43,10 @@ def ingest_into(db: Path, folder: Path) -> tuple[int, float]:
 def library_suggest(
     db: Path, lexicon_dir: Path | None, codebook: Path | None, runs: int
 ) -> tuple[int, list[float]]:
-    from vmatrix.codebook import load_codebook
-    from vmatrix.lexicon import load_lexicon, read_phrases
-    from vmatrix.store import Corpus
-    from vmatrix.suggest import suggest
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.coding.suggest import suggest
+    from vmatrix.corpus.store import Corpus
 
     times = []
     with Corpus(db) as corpus:
@@ -85,7 +85,7 @@ def main() -> None:
     extra = [*(["--lexicon", str(args.lexicon)] if args.lexicon else [])]
     extra += [*(["--codebook", str(args.codebook)] if args.codebook else [])]
 
-    from vmatrix import parse
+    from vmatrix.transcripts import parse
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vmatrix.readers import SUFFIXES, read_source  # noqa: E402
 from vmatrix.textnorm import count_words  # noqa: E402
+from vmatrix.transcripts.readers import SUFFIXES, read_source  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "transcripts"
 

@@ -42,14 +42,14 @@ def main() -> None:
     parser.add_argument("--format", default="table", choices=["table", "markdown", "csv", "json"])
     args = parser.parse_args()
 
-    from vmatrix.codebook import load_codebook
-    from vmatrix.evaluate import evaluate
-    from vmatrix.ingest import ingest
-    from vmatrix.lexicon import load_lexicon, read_phrases
-    from vmatrix.render import Format, Table, render
-    from vmatrix.store import Corpus
-    from vmatrix.suggest import DEFAULT_MIN_SCORE, suggest
-    from vmatrix.validate import validate_sheets
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.evaluate import evaluate
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, suggest
+    from vmatrix.corpus.store import Corpus
+    from vmatrix.output.render import Format, Table, render
+    from vmatrix.sheets.validate import validate_sheets
+    from vmatrix.transcripts.ingest import ingest
 
     codebook = load_codebook(args.codebook)
     lexicon = load_lexicon(args.lexicon, codebook)

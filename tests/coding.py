@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from vmatrix.store import Corpus, Document
+from vmatrix.corpus.store import Corpus, Document
 from vmatrix.textnorm import count_words
 
 DATA = Path(__file__).parent / "data"

@@ -55,8 +55,8 @@ def write_odt(path: Path, paragraphs: list[str]) -> Path:
 @pytest.fixture(scope="session")
 def suggest_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/data/suggest/ ingested once per session (parsing needs the model)."""
-    from vmatrix.ingest import ingest
-    from vmatrix.store import Corpus
+    from vmatrix.corpus.store import Corpus
+    from vmatrix.transcripts.ingest import ingest
 
     path = tmp_path_factory.mktemp("suggest") / "corpus.db"
     with Corpus(path, create=True) as corpus:

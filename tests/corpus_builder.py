@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vmatrix.store import CodeRow, Corpus, Document, SegmentRow, SuggestionRow
+from vmatrix.corpus.store import CodeRow, Corpus, Document, SegmentRow, SuggestionRow
 from vmatrix.textnorm import count_words
 
 

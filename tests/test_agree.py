@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.coding import CODEBOOK, INTERVIEW_1, INTERVIEW_2, make_corpus, write_sheet
-from vmatrix.agree import agreement, cohen_kappa, nominal_alpha, percent_agreement
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
-from vmatrix.store import Corpus
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
+from vmatrix.sheets.agree import agreement, cohen_kappa, nominal_alpha, percent_agreement
 
 runner = CliRunner()
 
@@ -101,7 +101,7 @@ def db(tmp_path: Path) -> Path:
         trimmed = " ".join(words[: max(3, 2 * len(words) // 3)]) if len(b_rows) % 2 else quote
         b_rows.append([doc, trimmed, v, "", "", "", "", "", "B"])
     with Corpus(db) as corpus:
-        from vmatrix.validate import validate_sheets
+        from vmatrix.sheets.validate import validate_sheets
 
         result = validate_sheets(
             corpus,
@@ -150,7 +150,7 @@ def test_spans_overlapping_less_than_half_are_two_units(tmp_path: Path) -> None:
     rows_a = [["entretien-01", long, "localisation", "", "", "", "", "", "A"]]
     rows_b = [["entretien-01", tail, "localisation", "", "", "", "", "", "B"]]
     with Corpus(db) as corpus:
-        from vmatrix.validate import validate_sheets
+        from vmatrix.sheets.validate import validate_sheets
 
         validate_sheets(
             corpus,
@@ -190,7 +190,7 @@ def test_cli_needs_two_coders(db: Path) -> None:
 def test_csv_keeps_negative_coefficients_as_numbers() -> None:
     # A kappa below zero is a number for the spreadsheet, not a formula to neutralise;
     # text that looks like a formula still is.
-    from vmatrix.render import Table, to_csv
+    from vmatrix.output.render import Table, to_csv
 
     text = to_csv(Table(["value form", "kappa", "alpha"], [["- fonctionnelle", -0.111, -3]]))
     assert text.splitlines()[1] == "'- fonctionnelle,-0.111,-3"
@@ -206,7 +206,7 @@ def test_a_coder_typed_two_ways_is_one_coder(tmp_path: Path) -> None:
         ["entretien-01", quote, "localisation", "", "", "", "", "", "JB"],
     ]
     with Corpus(db) as corpus:
-        from vmatrix.validate import validate_sheets
+        from vmatrix.sheets.validate import validate_sheets
 
         assert validate_sheets(corpus, [write_sheet(tmp_path / "s.csv", rows)], load_codebook(CODEBOOK)).ok
         result = agreement(corpus, ["localisation", "hedonique"], coders=["cm", "jb"])
@@ -225,7 +225,7 @@ def test_rows_without_a_coder_in_a_one_coder_sheet_are_that_coders(tmp_path: Pat
     cm.append(["entretien-01", other, "hedonique", "", "", "", "", "", ""])
     jb = [["entretien-01", quote, "localisation", "", "", "", "", "", "JB"]]
     with Corpus(db) as corpus:
-        from vmatrix.validate import validate_sheets
+        from vmatrix.sheets.validate import validate_sheets
 
         sheets = [write_sheet(tmp_path / "cm.csv", cm), write_sheet(tmp_path / "jb.csv", jb)]
         result = validate_sheets(corpus, sheets, load_codebook(CODEBOOK))

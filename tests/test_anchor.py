@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vmatrix.anchor import FUZZY_THRESHOLD, Finder, fold_for_matching, fragments_of
+from vmatrix.corpus.anchor import FUZZY_THRESHOLD, Finder, fold_for_matching, fragments_of
 
 # French typography as transcripts have it: typographic apostrophes, no-break spaces
 # before colons and inside « », a ligature, an editorial mark of the transcript itself.
@@ -156,7 +156,7 @@ def test_fragments_of_a_quote() -> None:
 
 
 def test_cited_form_keeps_the_cuts_in_the_transcripts_words() -> None:
-    from vmatrix.anchor import cited_form
+    from vmatrix.corpus.anchor import cited_form
 
     def cite(quote: str) -> str | None:
         anchor = Finder(TEXT).anchor(quote)

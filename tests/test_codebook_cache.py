@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from vmatrix.codebook import load_codebook
-from vmatrix.store import Corpus
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
 
 
 def test_cached_codebook_resolves_like_the_file(tmp_path: Path, data: Path) -> None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tests.coding import CODEBOOK, INTERVIEW_1, make_corpus, write_sheet
 from vmatrix.cli import app
-from vmatrix.store import Corpus
+from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
 

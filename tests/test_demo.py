@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vmatrix.cli import app
-from vmatrix.store import Corpus
+from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
 

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from vmatrix.cli import app
+from vmatrix.coding.evaluate import evaluate
+from vmatrix.corpus.store import CodeRow, Corpus, Document, SegmentRow, SuggestionRow
 from vmatrix.errors import UsageError
-from vmatrix.evaluate import evaluate
-from vmatrix.store import CodeRow, Corpus, Document, SegmentRow, SuggestionRow
 
 runner = CliRunner()
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from tests.coding import CODEBOOK
 from vmatrix.cli import app
-from vmatrix.codebook import default_path, load_codebook
-from vmatrix.store import Corpus
+from vmatrix.coding.codebook import default_path, load_codebook
+from vmatrix.corpus.store import Corpus
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 runner = CliRunner()
@@ -27,7 +27,7 @@ def codebook_path() -> Path:
 
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from vmatrix.ingest import ingest
+    from vmatrix.transcripts.ingest import ingest
 
     db = tmp_path_factory.mktemp("examples") / "examples.db"
     with Corpus(db, create=True) as corpus:

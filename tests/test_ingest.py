@@ -13,11 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import write_docx
-from vmatrix import parse
 from vmatrix.cli import app
+from vmatrix.corpus.store import Corpus
 from vmatrix.errors import BadInputFiles
-from vmatrix.ingest import ingest
-from vmatrix.store import Corpus
+from vmatrix.transcripts import parse
+from vmatrix.transcripts.ingest import ingest
 
 runner = CliRunner()
 

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.coding.lexicon import check_lexicon, load_lexicon, read_lexicon, read_phrases
+from vmatrix.corpus.store import Corpus
 from vmatrix.errors import CodebookError
-from vmatrix.lexicon import check_lexicon, load_lexicon, read_lexicon, read_phrases
-from vmatrix.store import Corpus
 
 runner = CliRunner()
 DATA = Path(__file__).parent / "data"
@@ -80,7 +80,7 @@ def test_readings_are_cached_in_the_corpus(tmp_path: Path, monkeypatch: pytest.M
     with Corpus(tmp_path / "c.db", create=True) as corpus:
         assert read_phrases(lexicon, corpus) == len(lexicon.phrases())
         assert lexicon.reading("gagner du temps").norms == ("gagner", "de", "temps")
-        monkeypatch.setattr("vmatrix.parse.load_model", lambda: pytest.fail("model loaded"))
+        monkeypatch.setattr("vmatrix.transcripts.parse.load_model", lambda: pytest.fail("model loaded"))
         again = load_lexicon(DATA / "lexicon")
         assert read_phrases(again, corpus) == 0
         assert again.readings == lexicon.readings

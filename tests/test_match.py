@@ -7,9 +7,9 @@ from pathlib import Path
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from vmatrix.lexicon import Lexicon, Pattern, Reading, ValueLexicon
-from vmatrix.match import LexiconMatcher
-from vmatrix.parse import to_bytes
+from vmatrix.coding.lexicon import Lexicon, Pattern, Reading, ValueLexicon
+from vmatrix.coding.match import LexiconMatcher
+from vmatrix.transcripts.parse import to_bytes
 
 
 def _segment(vocab: Vocab, tokens: list[tuple[str, str]]) -> Doc:
@@ -194,7 +194,7 @@ def test_sequence_matcher_finds_what_spacy_finds() -> None:
 
     from spacy.matcher import Matcher
 
-    from vmatrix.match import _hashed_steps, _sequence_matches, _steps
+    from vmatrix.coding.match import _hashed_steps, _sequence_matches, _steps
 
     patterns = [
         [{"NORM": "a"}, {"NORM": {"IN": ["b", "c"]}, "OP": "*"}, {"NORM": "d"}],
@@ -235,7 +235,7 @@ def test_phrase_table_finds_what_spacys_phrase_matcher_finds() -> None:
     import numpy
     from spacy.matcher import PhraseMatcher
 
-    from vmatrix.match import PhraseTable
+    from vmatrix.coding.match import PhraseTable
 
     rng = random.Random(7)
     for _ in range(40):
@@ -265,7 +265,7 @@ def test_phrase_table_reports_the_keys_of_one_phrase_in_lexicon_order() -> None:
     """Two terms that read the same: the one listed first wins a tie downstream."""
     import numpy
 
-    from vmatrix.match import PhraseTable
+    from vmatrix.coding.match import PhraseTable
 
     vocab = Vocab()
     table = PhraseTable()

@@ -24,12 +24,21 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.corpus_builder import small_corpus
+from vmatrix.analysis.matrix import (
+    MatrixOptions,
+    PairStat,
+    adjust,
+    compute,
+    crosstab,
+    marks,
+    measure,
+    pair_stats,
+)
+from vmatrix.analysis.units import Analysis, Unit, Verbatim, load
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
 from vmatrix.errors import UsageError
-from vmatrix.matrix import MatrixOptions, PairStat, adjust, compute, crosstab, marks, measure, pair_stats
-from vmatrix.store import Corpus
-from vmatrix.units import Analysis, Unit, Verbatim, load
 
 runner = CliRunner()
 VALUES = [
@@ -284,7 +293,7 @@ def test_cross_tables_show_links_only_when_asked(db: Path, data: Path) -> None:
 
 
 def test_narrow_terminals_get_short_unique_headers(analysis: Analysis) -> None:
-    from vmatrix.matrix import to_table
+    from vmatrix.analysis.matrix import to_table
 
     options = MatrixOptions()
     (found,) = compute(analysis, options)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from vmatrix.errors import InputFileError
-from vmatrix.meta import default_label, read_metadata
+from vmatrix.transcripts.meta import default_label, read_metadata
 
 
 def test_french_headers_in_cp1252_with_semicolons(data: Path) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from vmatrix import negation, parse
+from vmatrix.coding import negation
 from vmatrix.textnorm import fold
+from vmatrix.transcripts import parse
 
 DISLOCATION = "a comma cuts the clause from a dislocated topic"
 LITOTES = "litotes: a negated verb that praises"

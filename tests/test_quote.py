@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.corpus_builder import small_corpus
+from vmatrix.analysis.quotes import QuoteQuery, quotes, select, to_rich
+from vmatrix.analysis.units import load
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
-from vmatrix.quotes import QuoteQuery, quotes, select, to_rich
-from vmatrix.store import Corpus
-from vmatrix.units import load
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
 

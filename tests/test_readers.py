@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_docx, write_odt
-from vmatrix import readers
+from vmatrix import files
 from vmatrix.errors import InputFileError
-from vmatrix.readers import read_source
+from vmatrix.transcripts import readers
+from vmatrix.transcripts.readers import read_source
 
 FRENCH = "Q\u00a0: L’ERP, « c’est sûr », le cœur du métier\u00a0; 15\u00a0€.\n"
 
@@ -99,7 +100,7 @@ def test_missing_and_oversized_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
         read_source(tmp_path / "absent.txt")
     big = tmp_path / "big.txt"
     big.write_text("mot " * 100)
-    monkeypatch.setattr(readers, "MAX_BYTES", 50)
+    monkeypatch.setattr(files, "MAX_BYTES", 50)
     with pytest.raises(InputFileError, match="larger than"):
         read_source(big)
 
@@ -146,7 +147,7 @@ def test_digest_changes_with_content(tmp_path: Path) -> None:
 
 def test_bom_constants_are_ordered_longest_first() -> None:
     # UTF-32 LE's BOM starts with UTF-16 LE's: it must be tried first.
-    boms = [bom for bom, _ in readers._BOMS]
+    boms = [bom for bom, _ in files._BOMS]
     assert boms.index(codecs.BOM_UTF32_LE) < boms.index(codecs.BOM_UTF16_LE)
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.coding import CODEBOOK, INTERVIEW_1, make_corpus, put_texts, write_sheet
-from vmatrix.anchor import reanchor_document
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
-from vmatrix.store import Corpus
-from vmatrix.validate import validate_sheets
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.anchor import reanchor_document
+from vmatrix.corpus.store import Corpus
+from vmatrix.sheets.validate import validate_sheets
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from vmatrix.errors import UsageError
-from vmatrix.render import Format, Table, render, to_csv
+from vmatrix.output.render import Format, Table, render, to_csv
 
 
 def _table(title: str = "Co-occurrence") -> Table:

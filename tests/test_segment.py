@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from vmatrix.readers import read_source
-from vmatrix.segment import interviewers, match_label, segment_text, segments_from_turns
 from vmatrix.textnorm import normalise_stored
+from vmatrix.transcripts.readers import read_source
+from vmatrix.transcripts.segment import interviewers, match_label, segment_text, segments_from_turns
 
 
 def turns(text: str) -> list[tuple[str | None, str]]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.coding import CODEBOOK, HEADER, INTERVIEW_1, INTERVIEW_2, make_corpus, write_sheet
-from vmatrix.codebook import load_codebook
-from vmatrix.store import Corpus
-from vmatrix.validate import Validation, validate_sheets
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
+from vmatrix.sheets.validate import Validation, validate_sheets
 
 QUOTE = "Les clients commandent quand ils veulent, de chez eux, et on expédie."
 OTHER = "J’ai découvert la supervision des machines chez un collègue plasturgiste."
@@ -292,7 +292,7 @@ def test_columns_spread_numbered_unlabelled_and_an_unclosed_quotation(db: Path, 
     assert not codes_of(result, "unknown-column")
     (anchor,) = result.anchors  # offsets as a spreadsheet writes numbers: 12.0
     assert (anchor.start, anchor.end, anchor.kind) == (start, start + 9, "offsets")
-    from vmatrix.sheet import read_coding_sheet
+    from vmatrix.sheets.sheet import read_coding_sheet
 
     first = read_coding_sheet(path).rows[0]
     assert (first.get("values"), first.get("tool")) == ("Localisation; Fonctionnelle", "site web; téléphone")

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vmatrix import lexicon as lexicon_module
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
-from vmatrix.lexicon import load_lexicon, read_phrases
-from vmatrix.store import Corpus
-from vmatrix.suggest import DEFAULT_MIN_SCORE, Evidence, score, suggest
+from vmatrix.coding import lexicon as lexicon_module
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.coding.lexicon import load_lexicon, read_phrases
+from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, Evidence, score, suggest
+from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
 DATA = Path(__file__).parent / "data"
@@ -294,8 +294,8 @@ def test_cli_names_the_speakers_left_out_as_interviewers(tmp_path: Path) -> None
 def test_documents_matched_together_or_apart_get_the_same_suggestions(
     tmp_path: Path, lexicon: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vmatrix import suggest as suggest_module
-    from vmatrix.ingest import ingest
+    from vmatrix.coding import suggest as suggest_module
+    from vmatrix.transcripts.ingest import ingest
 
     question, *answers = (DATA / "suggest" / "cases.txt").read_text(encoding="utf-8").split("\n\n")
     folder = tmp_path / "transcripts"

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.corpus_builder import code, small_corpus, store_codes
 from vmatrix.cli import app
-from vmatrix.store import Corpus
+from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
 

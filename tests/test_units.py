@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.corpus_builder import small_corpus
-from vmatrix.codebook import load_codebook
+from vmatrix.analysis.units import Analysis, load
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
 from vmatrix.errors import UnknownCode, UnknownDocument, UsageError
-from vmatrix.store import Corpus
-from vmatrix.units import Analysis, load
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_split_groups_in_order_with_none_last(analysis: Analysis) -> None:
 
 
 def test_sheets_are_noted_only_when_they_code_the_same_documents() -> None:
-    from vmatrix.units import Verbatim
+    from vmatrix.analysis.units import Verbatim
 
     def verbatim(document: str, sheet: str) -> Verbatim:
         return Verbatim(document, document, 0, 10, ("localisation",), {}, {}, sheet=sheet)
@@ -157,7 +157,7 @@ def test_sheets_are_noted_only_when_they_code_the_same_documents() -> None:
 
 
 def test_documents_by_number_however_typed() -> None:
-    from vmatrix.store import Document
+    from vmatrix.corpus.store import Document
 
     def document(doc_id: str, number: str) -> Document:
         return Document(doc_id, f"Entretien {number}", number, f"{doc_id}.txt", "txt", None, "", 0)

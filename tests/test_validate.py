@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from tests.coding import CODEBOOK, INTERVIEW_1, INTERVIEW_2, make_corpus, write_sheet
 from vmatrix.cli import app
-from vmatrix.codebook import load_codebook
-from vmatrix.store import Corpus
-from vmatrix.validate import Validation, validate_sheets
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.corpus.store import Corpus
+from vmatrix.sheets.validate import Validation, validate_sheets
 
 runner = CliRunner()
 

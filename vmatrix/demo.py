@@ -2,8 +2,8 @@
 
 Ingest the eight example interviews with their metadata, suggest value forms from the
 lexicons, validate the example coding sheet; the study's outputs (interaction matrix,
-tool table, quotes) then come from :mod:`vmatrix.matrix`, :mod:`vmatrix.tools` and
-:mod:`vmatrix.quotes` as for any corpus.
+tool table, quotes) then come from :mod:`vmatrix.analysis.matrix`, :mod:`vmatrix.analysis.tools` and
+:mod:`vmatrix.analysis.quotes` as for any corpus.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from vmatrix.codebook import Codebook
+from vmatrix.coding.codebook import Codebook
+from vmatrix.corpus.store import Corpus
 from vmatrix.errors import VmatrixError
 from vmatrix.resources import examples_dir
-from vmatrix.store import Corpus
 
 
 def example_files(folder: Path | None = None) -> tuple[Path, Path, Path]:
@@ -34,10 +34,10 @@ def build(corpus: Corpus, codebook: Codebook, say: Callable[[str], None] = lambd
 
     ``say`` hears what is about to happen (the first step loads spaCy's model).
     """
-    from vmatrix.ingest import ingest
-    from vmatrix.lexicon import load_lexicon, read_phrases
-    from vmatrix.suggest import suggest
-    from vmatrix.validate import validate_sheets
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.coding.suggest import suggest
+    from vmatrix.sheets.validate import validate_sheets
+    from vmatrix.transcripts.ingest import ingest
 
     transcripts, meta, sheet = example_files()
     say("Ingesting the example interviews (spaCy's French model reads them once)…")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vmatrix.errors import InputFileError
-from vmatrix.readers import decode, file_digest, read_bytes
+from vmatrix.files import decode, file_digest, read_bytes
 from vmatrix.textnorm import fold
 
 _DELIMITERS = ",;\t|"

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from vmatrix import __version__
 from vmatrix.errors import VmatrixError
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 HELP = """Code French interview transcripts by value form, from the command line.
 
@@ -108,13 +108,13 @@ def _main(
 
 
 def corpus_path() -> Path:
-    from vmatrix.store import DEFAULT_PATH
+    from vmatrix.corpus.store import DEFAULT_PATH
 
     return _state["corpus"] or Path(DEFAULT_PATH)
 
 
 def open_corpus(*, create: bool = False) -> Any:
-    from vmatrix.store import Corpus
+    from vmatrix.corpus.store import Corpus
 
     return Corpus(corpus_path(), create=create)
 

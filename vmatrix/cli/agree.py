@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus
-from vmatrix.render import SPREADSHEETS, Format
+from vmatrix.output.render import SPREADSHEETS, Format
 
 _QUOTE_WIDTH = 90
 
@@ -41,10 +41,10 @@ def agree(
 
     Example: vmatrix agree --coder CM --coder JB
     """
-    from vmatrix.agree import agreement
-    from vmatrix.codebook import load_codebook
-    from vmatrix.documents import require_documents
-    from vmatrix.render import render
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.corpus.documents import require_documents
+    from vmatrix.output.render import render
+    from vmatrix.sheets.agree import agreement
 
     book = load_codebook(codebook)
     value_ids = [book.require_value(v) for v in value] if value else book.value_ids
@@ -67,7 +67,7 @@ def _number(x: float | None, digits: int = 3) -> Any:
 
 
 def _tables(result: Any, fmt: Format) -> list[Any]:
-    from vmatrix.render import Table
+    from vmatrix.output.render import Table
 
     two = len(result.coders) == 2
     columns = ["value form", *(f"n {c}" for c in result.coders), "agreement %"]

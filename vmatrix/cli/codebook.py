@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 
 @app.command()
@@ -16,8 +16,8 @@ def codebook(
 
     Example: vmatrix codebook --format markdown --output codebook.md
     """
-    from vmatrix.codebook import load_codebook
-    from vmatrix.render import Table, render
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.output.render import Table, render
 
     book = load_codebook(codebook)
     values = Table(

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus, warn
-from vmatrix.codebook import FACET_COLUMNS
-from vmatrix.render import Format
+from vmatrix.coding.codebook import FACET_COLUMNS
+from vmatrix.output.render import Format
 
 # What the listing adds to the sheet columns (ignored by `vmatrix validate`).
 EXTRA_COLUMNS = ["label", "anchor", "status", "sheet", "row"]
@@ -44,16 +44,16 @@ def codes(
 
     Example: vmatrix codes --doc entretien-01 --value localisation --format csv
     """
-    from vmatrix.documents import DocumentIndex
-    from vmatrix.render import Table, render
-    from vmatrix.sheet import COLUMNS
+    from vmatrix.corpus.documents import DocumentIndex
+    from vmatrix.output.render import Table, render
+    from vmatrix.sheets.sheet import COLUMNS
 
     with open_corpus() as corpus:
         documents = corpus.documents()
         doc_ids = DocumentIndex(documents).require_all(doc) if doc else []
         wanted_values: set[str] = set()
         if value:
-            from vmatrix.codebook import load_codebook
+            from vmatrix.coding.codebook import load_codebook
 
             book = load_codebook(codebook)
             wanted_values = {book.require_value(v) for v in value}
@@ -129,7 +129,7 @@ def _record(code: Any, labels: dict[str, str]) -> dict[str, Any]:
 
 
 def _terminal_table(rows: list[Any], labels: dict[str, str]) -> Any:
-    from vmatrix.render import Table
+    from vmatrix.output.render import Table
 
     def short(text: str) -> str:
         text = " ".join(text.split())

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, err
-from vmatrix.render import SPREADSHEETS, Format
+from vmatrix.output.render import SPREADSHEETS, Format
 
 
 @app.command()
@@ -39,11 +39,11 @@ def demo(
     """
     import tempfile
 
-    from vmatrix.codebook import load_codebook
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.corpus.store import Corpus
     from vmatrix.demo import build
     from vmatrix.errors import UsageError
-    from vmatrix.render import check_destination
-    from vmatrix.store import Corpus
+    from vmatrix.output.render import check_destination
 
     check_destination(fmt, output)
     if keep is not None and keep.exists():
@@ -61,11 +61,11 @@ def demo(
 
 
 def _outputs(corpus: Any, codebook: Any, value: str, limit: int, fmt: Format, output: Path | None) -> None:
-    from vmatrix import quotes
-    from vmatrix.matrix import MatrixOptions, compute, to_table
-    from vmatrix.render import Table, render
-    from vmatrix.tools import tool_rows, tool_table
-    from vmatrix.units import load
+    from vmatrix.analysis import quotes
+    from vmatrix.analysis.matrix import MatrixOptions, compute, to_table
+    from vmatrix.analysis.tools import tool_rows, tool_table
+    from vmatrix.analysis.units import load
+    from vmatrix.output.render import Table, render
 
     analysis = load(corpus, codebook)
     ids = fmt in (*SPREADSHEETS, Format.json)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, open_corpus
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 _EXCERPT = 160  # characters of a segment shown in the terminal table
 
@@ -32,7 +32,7 @@ def docs(
 
     Example: vmatrix docs --format csv --output documents.csv; vmatrix docs entretien-10
     """
-    from vmatrix.render import Table, render
+    from vmatrix.output.render import Table, render
 
     if document is not None:
         render(_segments(document, fmt), fmt, output)
@@ -78,9 +78,9 @@ def docs(
 
 
 def _segments(typed: str, fmt: Format) -> Any:
-    from vmatrix.documents import require_documents
-    from vmatrix.render import Table
-    from vmatrix.segment import interviewers
+    from vmatrix.corpus.documents import require_documents
+    from vmatrix.output.render import Table
+    from vmatrix.transcripts.segment import interviewers
 
     with open_corpus() as corpus:
         (doc_id,) = require_documents(corpus, [typed])

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, err, open_corpus, warn
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 
 @app.command()
@@ -44,9 +44,9 @@ def evaluate(
 
     Example: vmatrix evaluate --min-score 0.5 --format markdown
     """
-    from vmatrix.codebook import load_codebook
-    from vmatrix.evaluate import evaluate as run
-    from vmatrix.render import Table, render
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.evaluate import evaluate as run
+    from vmatrix.output.render import Table, render
 
     book = load_codebook(codebook)
     with open_corpus() as corpus:

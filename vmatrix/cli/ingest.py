@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import FormatOption, OutputOption, app, err, open_corpus, warn
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 # Below this many words to parse, no progress bar: it would only flicker.
 _PROGRESS_FROM_WORDS = 5000
@@ -52,9 +52,9 @@ def ingest(
 
     Example: vmatrix ingest transcripts/ --meta interviews.csv
     """
-    from vmatrix.ingest import ingest as run
-    from vmatrix.ingest import plan
-    from vmatrix.render import check_destination, render
+    from vmatrix.output.render import check_destination, render
+    from vmatrix.transcripts.ingest import ingest as run
+    from vmatrix.transcripts.ingest import plan
 
     check_destination(fmt, output)
     # Check the input before creating a corpus file, so bad input leaves no trace.
@@ -91,7 +91,7 @@ def ingest(
 
 
 def _table(report: Any) -> Any:
-    from vmatrix.render import Table
+    from vmatrix.output.render import Table
 
     rows = [
         [o.doc_id, o.status, o.path.name, o.encoding or "", o.words, o.segments, "; ".join(o.speakers)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, corpus_path, err
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 lexicon_app = typer.Typer(
     help="Work with the value-form lexicons.",
@@ -32,10 +32,10 @@ def check(
 
     Example: vmatrix lexicon check --lexicon my-lexicon/
     """
-    from vmatrix.codebook import load_codebook
-    from vmatrix.lexicon import check_lexicon
-    from vmatrix.render import Table, render
-    from vmatrix.store import Corpus
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.lexicon import check_lexicon
+    from vmatrix.corpus.store import Corpus
+    from vmatrix.output.render import Table, render
 
     book = load_codebook(codebook)
     path = corpus_path()

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
-from vmatrix.render import SPREADSHEETS, Format
+from vmatrix.output.render import SPREADSHEETS, Format
 
 
 class Source(StrEnum):
@@ -62,8 +62,8 @@ WhereOption = Annotated[
 
 
 def load_analysis(corpus: Any, codebook: Path | None, source: Source) -> Any:
-    from vmatrix.codebook import load_codebook
-    from vmatrix.units import load
+    from vmatrix.analysis.units import load
+    from vmatrix.coding.codebook import load_codebook
 
     return load(corpus, load_codebook(codebook, cache=corpus), source.value)
 
@@ -173,8 +173,8 @@ def matrix(
 
     Example: vmatrix matrix --unit tool --marks --format latex --output matrice.tex
     """
-    from vmatrix import matrix as lib
-    from vmatrix.render import render
+    from vmatrix.analysis import matrix as lib
+    from vmatrix.output.render import render
 
     options = lib.MatrixOptions(
         source=source.value,

@@ -66,7 +66,7 @@ def quote(
 
     Example: vmatrix quote --value localisation --tool "site web" --context 80
     """
-    from vmatrix import quotes as lib
+    from vmatrix.analysis import quotes as lib
 
     with open_corpus() as corpus:
         analysis = load_analysis(corpus, codebook, source)
@@ -104,7 +104,7 @@ def quote(
         for line in lib.to_rich(analysis, found):
             console.print(line)
         return
-    from vmatrix.render import Format, emit, render
+    from vmatrix.output.render import Format, emit, render
 
     if fmt is QuoteFormat.csv:
         render(lib.to_table(found, context=with_context), Format.csv, output)

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, err, open_corpus, warn
-from vmatrix.render import SPREADSHEETS, Format
+from vmatrix.output.render import SPREADSHEETS, Format
 
-DEFAULT_MIN_SCORE = 0.35  # vmatrix.suggest.DEFAULT_MIN_SCORE (not imported: start-up time)
+DEFAULT_MIN_SCORE = 0.35  # vmatrix.coding.suggest.DEFAULT_MIN_SCORE (not imported: start-up time)
 _PALETTE = [
     "cyan",
     "magenta",
@@ -64,11 +64,11 @@ def suggest(
 
     Example: vmatrix suggest --doc entretien-10 --value localisation --format json
     """
-    from vmatrix.codebook import load_codebook
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.coding.suggest import suggest as run
     from vmatrix.errors import UsageError
-    from vmatrix.lexicon import load_lexicon, read_phrases
-    from vmatrix.render import check_destination, render
-    from vmatrix.suggest import suggest as run
+    from vmatrix.output.render import check_destination, render
 
     check_destination(fmt, output)
     book = load_codebook(codebook)
@@ -110,8 +110,8 @@ def suggest(
 
 
 def _table(report: Any, fmt: Format) -> Any:
-    from vmatrix.render import Table
-    from vmatrix.sheet import DRAFT_COLUMNS
+    from vmatrix.output.render import Table
+    from vmatrix.sheets.sheet import DRAFT_COLUMNS
 
     if fmt is Format.json:
         return Table([], [], json=[s.to_json() for s in report.segments])

@@ -6,7 +6,7 @@ import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
 from vmatrix.cli.matrix import Source, WhereOption, load_analysis, print_notes
-from vmatrix.render import SPREADSHEETS, Format
+from vmatrix.output.render import SPREADSHEETS, Format
 
 
 @app.command()
@@ -27,8 +27,8 @@ def table(
 
     Example: vmatrix table --quotes --where role=dirigeant --format markdown
     """
-    from vmatrix.render import render
-    from vmatrix.tools import quote_texts, tool_rows, tool_table
+    from vmatrix.analysis.tools import quote_texts, tool_rows, tool_table
+    from vmatrix.output.render import render
 
     with open_corpus() as corpus:
         analysis = load_analysis(corpus, codebook, Source.manual)

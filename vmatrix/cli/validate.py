@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, err, open_corpus
-from vmatrix.render import Format
+from vmatrix.output.render import Format
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -60,9 +60,9 @@ def validate(
 
     Example: vmatrix validate examples/codes.csv --dry-run
     """
-    from vmatrix.codebook import load_codebook
-    from vmatrix.render import check_destination
-    from vmatrix.validate import check_stored, validate_sheets
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.output.render import check_destination
+    from vmatrix.sheets.validate import check_stored, validate_sheets
 
     check_destination(fmt, output)
     with open_corpus() as corpus:
@@ -88,7 +88,7 @@ def validate(
 
 
 def _render(result: Any, fmt: Format, output: Path | None) -> None:
-    from vmatrix.render import Table, emit, render, to_json
+    from vmatrix.output.render import Table, emit, render, to_json
 
     columns = ["file", "row", "severity", "finding", "message", "hint"]
     rows = [[f.file, f.row, f.severity, f.code, f.message, f.hint] for f in result.findings]

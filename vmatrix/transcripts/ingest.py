@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vmatrix import anchor
+from vmatrix.corpus import anchor
+from vmatrix.corpus.store import Corpus, Document, SegmentRow, now
 from vmatrix.errors import BadInputFiles, InputFileError, VmatrixError
-from vmatrix.meta import Metadata, default_label, read_metadata
-from vmatrix.readers import RESAVE, SUFFIXES, Source, read_source
-from vmatrix.segment import Segment, segment_text, segments_from_turns
-from vmatrix.store import Corpus, Document, SegmentRow, now
 from vmatrix.textnorm import count_words
+from vmatrix.transcripts.meta import Metadata, default_label, read_metadata
+from vmatrix.transcripts.readers import RESAVE, SUFFIXES, Source, read_source
+from vmatrix.transcripts.segment import Segment, segment_text, segments_from_turns
 
 Progress = Callable[[int, int], None]  # (words parsed so far, words to parse)
 _ID = re.compile(r"[^\w.\-]+")
@@ -275,7 +275,7 @@ def _parse_and_store(
     n_process: int,
     progress: Progress | None,
 ) -> None:
-    from vmatrix import parse
+    from vmatrix.transcripts import parse
 
     nlp = parse.load_model()
     model = parse.model_name(nlp)
@@ -314,7 +314,7 @@ def _store(
     existing: dict[str, Document],
     report: IngestReport,
 ) -> int:
-    from vmatrix import parse
+    from vmatrix.transcripts import parse
 
     old = existing.get(item.doc_id)
     status = "added" if old is None else "updated"

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
+from vmatrix.corpus.store import CodeRow, Corpus
 from vmatrix.errors import UsageError
-from vmatrix.store import CodeRow, Corpus
 from vmatrix.textnorm import fold_code
 
 

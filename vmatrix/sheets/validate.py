@@ -15,10 +15,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from vmatrix.anchor import Anchor, Finder, context_of
-from vmatrix.codebook import FACETS, Code, Codebook, Facet
-from vmatrix.documents import DocumentIndex
-from vmatrix.sheet import (
+from vmatrix.coding.codebook import FACETS, Code, Codebook, Facet
+from vmatrix.corpus.anchor import Anchor, Finder, context_of
+from vmatrix.corpus.documents import DocumentIndex
+from vmatrix.corpus.store import CodeRow, Corpus
+from vmatrix.sheets.sheet import (
     CodingSheet,
     SheetRow,
     group_words,
@@ -27,7 +28,6 @@ from vmatrix.sheet import (
     split_values,
     value_comments,
 )
-from vmatrix.store import CodeRow, Corpus
 from vmatrix.textnorm import fold_code
 
 ERROR, WARNING, INFO = "error", "warning", "info"

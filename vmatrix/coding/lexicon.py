@@ -13,7 +13,7 @@ A lexicon is a folder of TOML files, one per value form (``lexicons/fr/<value>.t
     pattern = [{ NORM = "ne" }, { NORM = "importer" }, { NORM = { IN = ["ou", "quand"] } }]
 
 Terms and exclusions are *read* by spaCy's model once — the same pipeline and lemma
-repairs as the corpus (:mod:`vmatrix.parse`) — because a term written as a lemma is
+repairs as the corpus (:mod:`vmatrix.transcripts.parse`) — because a term written as a lemma is
 not always what the model makes of it ("gagner du temps" reads "gagner de temps").
 The readings are cached in the corpus, one entry per model, phrase by phrase: a
 command needs the model only for phrases it has never read, so ``suggest`` on an
@@ -37,14 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vmatrix import parse
 from vmatrix.errors import CodebookError
 from vmatrix.resources import lexicons_dir
 from vmatrix.textnorm import fold
+from vmatrix.transcripts import parse
 
 if TYPE_CHECKING:
-    from vmatrix.codebook import Codebook
-    from vmatrix.store import Corpus
+    from vmatrix.coding.codebook import Codebook
+    from vmatrix.corpus.store import Corpus
 
 LANGUAGE = "fr"
 # Bump when what a reading holds, or how it is computed, changes: old caches are ignored.

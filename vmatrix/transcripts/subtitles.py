@@ -18,8 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from vmatrix.errors import InputFileError
-from vmatrix.readers import Turn
-from vmatrix.segment import match_label
+from vmatrix.transcripts.segment import Turn, match_label
 
 _TIMING = re.compile(
     r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*"

@@ -17,12 +17,12 @@ import json
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from vmatrix.errors import UsageError, VmatrixError
+from vmatrix.table import Table, latex_escape
 
 
 class Format(StrEnum):
@@ -36,26 +36,6 @@ class Format(StrEnum):
 
 # Formats meant for a spreadsheet: ids rather than labels, one value per cell.
 SPREADSHEETS = (Format.csv, Format.xlsx)
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[Any]]
-    title: str | None = None
-    # What ``--format json`` prints when it is not simply one object per row.
-    json: Any = None
-    # Optional rich styling of a cell for terminal output: (row, column, value) -> style.
-    style: Callable[[int, int, Any], str | None] | None = None
-    # Columns right-aligned in terminal output (numbers).
-    numeric: set[int] = field(default_factory=set)
-    caption: str | None = None
-    # Optional rich markup for a cell in terminal output, already escaped:
-    # (row, column, value) -> markup, or None for the plain cell.
-    markup: Callable[[int, int, Any], str | None] | None = None
-
-    def records(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, row, strict=False)) for row in self.rows]
 
 
 SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -126,30 +106,6 @@ def to_markdown(table: Table) -> str:
     )
     title = f"**{table.title}**\n\n" if table.title else ""
     return title + "\n".join([line(header), rule, *(line(row) for row in body)]) + "\n"
-
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "\n": " ",
-    # Characters pdflatex's utf8 input does not know: link marks, narrow no-break space.
-    "●": r"$\bullet$",
-    "○": r"$\circ$",
-    "\u202f": r"\,",
-    "\u00a0": "~",
-}
-
-
-def latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIALS.get(c, c) for c in text)
 
 
 # A text column with cells longer than this is set as a paragraph column (it wraps).

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from vmatrix.store import Corpus
+from vmatrix.corpus.store import Corpus
 from vmatrix.textnorm import fold
 
 CONTEXT_CHARS = 40

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vmatrix.anchor import cited_form
+from vmatrix.analysis.units import Analysis, Verbatim, natural_key
+from vmatrix.corpus.anchor import cited_form
 from vmatrix.errors import UsageError
-from vmatrix.render import Table
+from vmatrix.table import Table
 from vmatrix.textnorm import one_paragraph
-from vmatrix.units import Analysis, Verbatim, natural_key
 
 
 @dataclass
@@ -163,7 +163,7 @@ def tool_table(
 
 def quote_texts(corpus: Any, rows: Sequence[ToolRow]) -> tuple[dict[Verbatim, tuple[str, str]], int]:
     """For every verbatim of the rows, the transcript's passage and the citation: the
-    passage cut where its sheet cut it with ``(...)`` (see :func:`vmatrix.anchor.cited_form`).
+    passage cut where its sheet cut it with ``(...)`` (see :func:`vmatrix.corpus.anchor.cited_form`).
     An orphaned code shows the quote as its sheet gave it. Returns the texts and how many
     are orphaned."""
     texts: dict[str, str] = {}

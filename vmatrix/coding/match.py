@@ -28,7 +28,7 @@ Both phrase lookups (:class:`PhraseTable`) find what spaCy's ``PhraseMatcher`` f
 Then, per segment: matches overlapping an exclusion of their value form are dropped;
 overlapping matches are reduced to the longest (the strongest on a tie, then the term
 listed first; the same span may count for two value forms); each remaining match is flagged when it sits in a
-negated clause (:mod:`vmatrix.negation`) — unless its term names a problem ("erreur",
+negated clause (:mod:`vmatrix.coding.negation`) — unless its term names a problem ("erreur",
 "litige", "déplacement"), whose negation is evidence too: "il n'y a plus d'erreurs".
 """
 
@@ -41,9 +41,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vmatrix import negation
+from vmatrix.coding import negation
+from vmatrix.coding.lexicon import Lexicon, Pattern, Reading
 from vmatrix.errors import CorpusError
-from vmatrix.lexicon import Lexicon, Pattern, Reading
 from vmatrix.textnorm import fold
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class Entry:
     term: str  # the term as written, or the pattern's name
     weight: float
     exclude: bool = False
-    problem: bool = False  # names a problem: its negation is evidence too (see vmatrix.negation)
+    problem: bool = False  # names a problem: its negation is evidence too (see vmatrix.coding.negation)
 
 
 @dataclass(slots=True)

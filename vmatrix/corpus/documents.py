@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from vmatrix.corpus.store import Corpus, Document
 from vmatrix.errors import UnknownDocument
-from vmatrix.store import Corpus, Document
 from vmatrix.textnorm import closest, document_key, fold
 
 

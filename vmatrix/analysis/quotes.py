@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vmatrix.anchor import cited_form
-from vmatrix.codebook import FACET_COLUMNS
-from vmatrix.render import Table, latex_escape
+from vmatrix.analysis.units import Analysis, Condition, Verbatim, natural_key
+from vmatrix.coding.codebook import FACET_COLUMNS
+from vmatrix.corpus.anchor import cited_form
+from vmatrix.table import Table, latex_escape
 from vmatrix.textnorm import one_paragraph
-from vmatrix.units import Analysis, Condition, Verbatim, natural_key
 
 
 @dataclass

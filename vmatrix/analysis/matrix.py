@@ -31,10 +31,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from vmatrix.codebook import FACETS
+from vmatrix.analysis.units import Analysis, Unit
+from vmatrix.coding.codebook import FACETS
 from vmatrix.errors import UsageError
-from vmatrix.render import Table
-from vmatrix.units import Analysis, Unit
+from vmatrix.table import Table
 
 MEASURES = ("count", "jaccard", "c", "percent")
 PERCENT_BASES = ("row", "col")

@@ -22,9 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from vmatrix.documents import require_documents
+from vmatrix.corpus.documents import require_documents
+from vmatrix.corpus.store import Corpus
 from vmatrix.errors import UsageError
-from vmatrix.store import Corpus
 
 
 @dataclass

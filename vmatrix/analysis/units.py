@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from vmatrix.codebook import FACETS, Codebook
+from vmatrix.coding.codebook import FACETS, Codebook
 from vmatrix.errors import UnknownCode, UsageError
 from vmatrix.textnorm import closest, fold, fold_code
 
@@ -278,7 +278,7 @@ class Analysis:
         """A document given by id, citation label ("Entretien 10"), number or file name."""
         if typed in self.documents:
             return typed
-        from vmatrix.documents import DocumentIndex
+        from vmatrix.corpus.documents import DocumentIndex
 
         return DocumentIndex(self.documents.values()).require(typed)
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from vmatrix.readers import Turn
 from vmatrix.textnorm import fold
 
 _SP = "[ \\t\u00a0\u202f]"
@@ -156,6 +155,17 @@ def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
     if ratio[best] >= 0.5 and ratio[best] - ratio[second] >= 0.25 and words[best] < 0.5 * sum(words.values()):
         return {best}
     return set()
+
+
+@dataclass
+class Turn:
+    """A speaker turn known before segmentation (from subtitle cues)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    t_start: float | None = None
+    t_end: float | None = None
 
 
 @dataclass

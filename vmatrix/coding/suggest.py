@@ -24,12 +24,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from vmatrix.documents import require_documents
+from vmatrix.coding.lexicon import Lexicon
+from vmatrix.coding.match import LexiconMatcher, Match, Restored
+from vmatrix.corpus.documents import require_documents
+from vmatrix.corpus.store import Corpus, SegmentRow, SuggestionRow
 from vmatrix.errors import CorpusError, UsageError
-from vmatrix.lexicon import Lexicon
-from vmatrix.match import LexiconMatcher, Match, Restored
-from vmatrix.segment import interviewers
-from vmatrix.store import Corpus, SegmentRow, SuggestionRow
+from vmatrix.transcripts.segment import interviewers
 
 SCALE = 2.0  # k in 1 − exp(−S / k)
 REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weight
@@ -142,9 +142,9 @@ def suggest(
 ) -> SuggestReport:
     """Match ``lexicon`` on the stored parses and suggest value forms per segment.
 
-    The interviewer's turns (:func:`vmatrix.segment.interviewers`) are left out unless
+    The interviewer's turns (:func:`vmatrix.transcripts.segment.interviewers`) are left out unless
     ``include_interviewer``: a question is not the interviewee's coding material.
-    ``lexicon`` must hold its readings (:func:`vmatrix.lexicon.read_phrases`). With
+    ``lexicon`` must hold its readings (:func:`vmatrix.coding.lexicon.read_phrases`). With
     ``store``, the suggestions replace, in one transaction, those stored before for
     these documents and value forms.
     """

@@ -2,7 +2,7 @@
 
 Headers are matched case-, accent- and space-insensitively, in French or English.
 This module only reads and splits cells; what the cells mean is checked by
-:mod:`vmatrix.validate`.
+:mod:`vmatrix.sheets.validate`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vmatrix.codebook import FACET_COLUMNS
+from vmatrix.coding.codebook import FACET_COLUMNS
 from vmatrix.tabular import Sheet, header_key, match_headers, read_sheet
 
 FIELDS: dict[str, tuple[str, ...]] = {
