@@ -1,15 +1,18 @@
 """The honest measure of the lexicons: suggestions against a held-out, hand-coded set.
 
-    python benchmarks/eval_heldout.py [--lexicon DIR] [--codebook FILE] [--format markdown]
+    python benchmarks/eval_heldout.py [--set DIR] [--lexicon DIR] [--codebook FILE] [--format markdown]
 
 benchmarks/heldout/ holds five interviews and their coding sheet (codes.csv), written
-without seeing the lexicons. Do not tune the lexicons to them: tune on your own
-material, then run this once to see where they stand. The script ingests the
-interviews into a temporary corpus, runs `suggest` (default settings), validates and
-stores codes.csv, and prints `vmatrix evaluate`'s table at suggest's default
---min-score — per value form precision,
-recall and F1, micro and macro averages, the most frequent confusions — followed by
-the micro averages at a few score thresholds (what --min-score would trade).
+without seeing the lexicons; benchmarks/dev/ is the development set (--set). Do not
+tune the lexicons to a held-out set: tune on your own material, then run this once to
+see where they stand. The script ingests the interviews into a temporary corpus, runs
+`suggest` (default settings), validates and stores codes.csv, and prints, at suggest's
+default --min-score: `vmatrix evaluate`'s table by segment (per value form precision,
+recall and F1, micro and macro averages, the most frequent confusions), the averages at
+a few score thresholds (what --min-score would trade), the table by tool (the verbatims
+naming a tool pooled: the study's unit), the averages by unit (segment, document,
+verbatim, tool) beside those of suggesting all eleven value forms everywhere, and the
+recall by value form (found / coded) for each unit.
 """
 
 from __future__ import annotations
@@ -18,12 +21,11 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 HELDOUT = ROOT / "benchmarks" / "heldout"
-
-THRESHOLDS = (0.2, 0.35, 0.5, 0.65, 0.8)  # 0.35 is suggest's default
 
 
 def main() -> None:
@@ -43,7 +45,19 @@ def main() -> None:
     args = parser.parse_args()
 
     from vmatrix.coding.codebook import load_codebook
-    from vmatrix.coding.evaluate import evaluate
+    from vmatrix.coding.evaluate import (
+        THRESHOLDS,
+        UNITS,
+        anchored_codes,
+        confusion_table,
+        make_units,
+        predict_all,
+        ratio,
+        score_table,
+        stored_suggestions,
+        tabulate,
+        threshold_table,
+    )
     from vmatrix.coding.lexicon import load_lexicon, read_phrases
     from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, suggest
     from vmatrix.corpus.store import Corpus
@@ -69,62 +83,81 @@ def main() -> None:
             f"{report.suggestions} suggestions (any score) in {len(report.segments)} segments",
             file=sys.stderr,
         )
-        result = evaluate(
-            corpus, values=codebook.value_ids, all_segments=args.all_segments, min_score=DEFAULT_MIN_SCORE
-        )
-        by_threshold = [
-            (t, evaluate(corpus, values=codebook.value_ids, all_segments=args.all_segments, min_score=t))
-            for t in THRESHOLDS
-        ]
+        codes = anchored_codes(corpus)
+        suggested = stored_suggestions(corpus, sorted({c.document_id for c in codes}))
+        units = {
+            unit: make_units(corpus, codes, suggested, unit=unit, all_segments=args.all_segments)
+            for unit in (("segment", "document") if args.all_segments else UNITS)
+        }
+    order = codebook.value_ids
+    results = {
+        unit: tabulate(found, values=order, min_score=DEFAULT_MIN_SCORE, thresholds=THRESHOLDS, unit=unit)
+        for unit, found in units.items()
+    }
+    baselines = {
+        unit: tabulate(predict_all(found, order), values=order, unit=unit) for unit, found in units.items()
+    }
+    result = results["segment"]
 
-    def ratio(x: float | None) -> str:
-        return "" if x is None else f"{x:.2f}"
-
-    rows = [
-        [c.value, c.support, c.suggested, c.tp, c.fp, c.fn, ratio(c.precision), ratio(c.recall), ratio(c.f1)]
-        for c in result.values
-    ]
-    m, a = result.micro, result.macro
-    rows.append(
-        ["micro", m.support, m.suggested, m.tp, m.fp, m.fn, ratio(m.precision), ratio(m.recall), ratio(m.f1)]
-    )
-    rows.append(["macro", "", "", "", "", "", ratio(a.precision), ratio(a.recall), ratio(a.f1)])
-    scores = Table(
-        ["value", "support", "suggested", "tp", "fp", "fn", "precision", "recall", "f1"],
-        rows,
-        title=f"Set: {result.segments} {'segments' if args.all_segments else 'coded segments'}, "
-        f"suggestions from score {DEFAULT_MIN_SCORE}",
-        numeric=set(range(1, 9)),
-    )
-    confusions = Table(
-        ["coded", "suggested instead", "segments"],
-        [list(c) for c in result.confusions],
-        title="Most frequent confusions",
-        numeric={2},
-    )
-    thresholds = Table(
-        ["min score", "suggested", "micro P", "micro R", "micro F1", "macro F1"],
+    summary = Table(
+        ["unit", "units", "suggestions", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1"],
         [
             [
-                t,
-                e.micro.suggested,
-                ratio(e.micro.precision),
-                ratio(e.micro.recall),
-                ratio(e.micro.f1),
-                ratio(e.macro.f1),
+                unit,
+                e.units,
+                name,
+                *(ratio(x) for x in (e.micro.precision, e.micro.recall, e.micro.f1)),
+                *(ratio(x) for x in (e.macro.precision, e.macro.recall, e.macro.f1)),
             ]
-            for t, e in by_threshold
+            for unit in units
+            for name, e in (("lexicons", results[unit]), (f"all {len(order)} forms", baselines[unit]))
         ],
-        title="Micro averages by score threshold",
-        numeric=set(range(6)),
+        title=f"Averages by unit, suggestions from score {DEFAULT_MIN_SCORE} "
+        f"(all {len(order)} forms: every value form suggested everywhere, for reference)",
+        numeric={1, *range(3, 9)},
+    )
+    recall = Table(
+        ["value", *(f"{unit} found / coded" for unit in units)],
+        [
+            [c.value, *(_found(results[unit], c.value) for unit in units)]
+            for c in result.values
+            if any(_found(results[unit], c.value) for unit in units)
+        ],
+        title="Recall by value form",
     )
     fmt = Format(args.format)
     if fmt is Format.json:
-        payload = result.to_json()
-        payload["thresholds"] = [{"min_score": t, **e.to_json()["micro"]} for t, e in by_threshold]
+        payload = {
+            unit: {**results[unit].to_json(), "all_forms": baselines[unit].to_json()} for unit in units
+        }
         render(Table([], [], json=payload), fmt)
     else:
-        render([scores, confusions, thresholds], fmt)
+        render(
+            [
+                score_table(
+                    result,
+                    f"Set: {result.units} {'segments' if args.all_segments else 'coded segments'}, "
+                    f"suggestions from score {DEFAULT_MIN_SCORE}",
+                ),
+                confusion_table(result),
+                threshold_table(result),
+                *(
+                    score_table(results[u], f"Tools: {results[u].units} tools")
+                    for u in ("tool",)
+                    if u in units
+                ),
+                summary,
+                recall,
+            ],
+            fmt,
+        )
+
+
+def _found(result: Any, value: str) -> str:
+    for c in result.values:
+        if c.value == value and c.support:
+            return f"{c.tp} / {c.support}"
+    return ""
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def test_hand_computed_case(corpus_path: Path) -> None:
     with Corpus(corpus_path) as corpus:
         result = evaluate(corpus)
     by_value = {c.value: c for c in result.values}
-    assert result.segments == 3 and result.codes == 2
+    assert result.units == 3 and result.codes == 2
     assert (by_value["localisation"].tp, by_value["localisation"].fp, by_value["localisation"].fn) == (
         1,
         0,
@@ -76,7 +76,7 @@ def test_all_segments_and_min_score(corpus_path: Path) -> None:
     with Corpus(corpus_path) as corpus:
         every = evaluate(corpus, all_segments=True)
         strict = evaluate(corpus, min_score=0.5)
-    assert every.segments == 4
+    assert every.units == 4
     assert {c.value: c for c in every.values}["localisation"].fp == 1  # s3 was not coded
     fonctionnelle = {c.value: c for c in strict.values}["fonctionnelle"]
     assert (fonctionnelle.tp, fonctionnelle.fp, fonctionnelle.fn) == (1, 0, 1)  # s0's 0.4 left out
@@ -85,7 +85,7 @@ def test_all_segments_and_min_score(corpus_path: Path) -> None:
 def test_coder_filter_and_no_codes(corpus_path: Path) -> None:
     with Corpus(corpus_path) as corpus:
         result = evaluate(corpus, coders=["A"])
-        assert result.segments == 2
+        assert result.units == 2
         with pytest.raises(UsageError, match="no anchored manual codes"):
             evaluate(corpus, coders=["nobody"])
 
@@ -98,10 +98,133 @@ def test_cli_formats(corpus_path: Path, data: Path) -> None:
     assert payload["micro"]["precision"] == 0.5
     values = [v["value"] for v in payload["values"]]
     assert values[:3] == ["fonctionnelle", "personnalisation", "localisation"]  # codebook order
-    assert payload["confusions"][0] == {"gold": "fonctionnelle", "suggested": "sociale", "segments": 1}
+    assert payload["confusions"][0] == {"gold": "fonctionnelle", "suggested": "sociale", "units": 1}
     result = runner.invoke(app, [*common, "--format", "markdown"])
     assert result.exit_code == 0
     assert "| micro" in result.stdout and "| fonctionnelle" in result.stdout
-    assert "3 segment(s) counted" in result.stderr
+    assert "3 coded segments counted" in result.stderr
     result = runner.invoke(app, [*common, "--coder", "nobody"])
     assert result.exit_code == 1 and "vmatrix validate" in result.stderr
+
+
+@pytest.fixture
+def tools_path(tmp_path: Path) -> Path:
+    """Two documents; codes naming tools; suggestions with their evidence spans.
+
+    d1: s0 [0, 20)  s1 [20, 40)  s2 [40, 60);  d2: s0 [0, 20)
+    codes: d1 [0, 10) localisation, Site web;  d1 [10, 20) fonctionnelle, ERP;
+           d1 [20, 40) securite, site web;     d2 [0, 20) sociale, ERP
+    suggested: d1 s0 localisation 0.8 at [2, 5), fonctionnelle 0.5 at [3, 6);
+               d1 s1 securite 0.6 at [25, 30), sociale 0.4 (no evidence recorded);
+               d1 s2 localisation 0.9;  d2 s0 sociale 0.7 at [1, 4)
+    """
+    path = tmp_path / "tools.db"
+    with Corpus(path, create=True) as corpus, corpus.transaction():
+        for doc_id, n in (("d1", 3), ("d2", 1)):
+            corpus.put_document(
+                Document(doc_id, doc_id, None, f"{doc_id}.txt", "txt", "utf-8", "0", 4 * n), "x" * 20 * n
+            )
+            corpus.put_segments(
+                doc_id, [SegmentRow(doc_id, i, "R", 20 * i, 20 * i + 20, None, None, 4) for i in range(n)]
+            )
+        coded = [
+            ("d1", 0, 10, "localisation", "Site web"),
+            ("d1", 10, 20, "fonctionnelle", "ERP"),
+            ("d1", 20, 40, "securite", "site web"),
+            ("d2", 0, 20, "sociale", "ERP"),
+        ]
+        corpus.replace_sheet(
+            "sheet.csv",
+            "sheet.csv",
+            "0",
+            [
+                CodeRow("sheet.csv", row, doc_id, start, end, [value], facets={"tool": [tool]})
+                for row, (doc_id, start, end, value, tool) in enumerate(coded, 2)
+            ],
+        )
+
+        def at(start: int, end: int) -> list[dict[str, object]]:
+            return [{"text": "x", "term": "x", "start": start, "end": end, "negated": False, "weight": 1.0}]
+
+        rows = [
+            SuggestionRow("d1", 0, "localisation", 0.8, at(2, 5), "test"),
+            SuggestionRow("d1", 0, "fonctionnelle", 0.5, at(3, 6), "test"),
+            SuggestionRow("d1", 1, "securite", 0.6, at(25, 30), "test"),
+            SuggestionRow("d1", 1, "sociale", 0.4, [], "test"),
+            SuggestionRow("d1", 2, "localisation", 0.9, at(45, 50), "test"),
+            SuggestionRow("d2", 0, "sociale", 0.7, at(1, 4), "test"),
+        ]
+        for doc_id in ("d1", "d2"):
+            corpus.replace_suggestions(
+                [doc_id],
+                ["localisation", "fonctionnelle", "securite", "sociale"],
+                [r for r in rows if r.document_id == doc_id],
+            )
+    return path
+
+
+def _counts(result: object) -> tuple[int, int, int]:
+    micro = result.micro  # type: ignore[attr-defined]
+    return micro.tp, micro.fp, micro.fn
+
+
+def test_verbatim_unit_keeps_the_evidence_inside_each_code(tools_path: Path) -> None:
+    with Corpus(tools_path) as corpus:
+        result = evaluate(corpus, unit="verbatim")
+    assert result.units == 4 and result.unit == "verbatim"
+    by_value = {c.value: c for c in result.values}
+    # fonctionnelle's evidence lies in the localisation verbatim: an error there, a miss in its own
+    assert (by_value["fonctionnelle"].tp, by_value["fonctionnelle"].fp, by_value["fonctionnelle"].fn) == (
+        0,
+        1,
+        1,
+    )
+    assert _counts(result) == (3, 2, 1)
+
+
+def test_tool_unit_pools_the_verbatims_of_a_tool(tools_path: Path) -> None:
+    with Corpus(tools_path) as corpus:
+        result = evaluate(corpus, unit="tool", thresholds=[0.0, 0.5])
+        with pytest.raises(UsageError, match="segment and document units"):
+            evaluate(corpus, unit="tool", all_segments=True)
+    assert result.units == 2  # "Site web" and "site web" are one tool
+    assert _counts(result) == (3, 2, 1)
+    assert [t.min_score for t in result.thresholds] == [0.0, 0.5]
+    strict = result.thresholds[1].micro
+    assert (strict.tp, strict.fp, strict.fn) == (3, 1, 1)  # sociale 0.4 left out of the site web row
+    assert result.recall_by_value() == [  # sorted: no codebook order given
+        ("fonctionnelle", 0, 1),
+        ("localisation", 1, 1),
+        ("securite", 1, 1),
+        ("sociale", 1, 1),
+    ]
+
+
+def test_document_unit_and_baseline(tools_path: Path) -> None:
+    from vmatrix.coding.evaluate import anchored_codes, make_units, predict_all, stored_suggestions, tabulate
+
+    with Corpus(tools_path) as corpus:
+        result = evaluate(corpus, unit="document")
+        codes = anchored_codes(corpus)
+        units = make_units(corpus, codes, stored_suggestions(corpus, ["d1", "d2"]), unit="tool")
+    assert result.units == 2 and _counts(result) == (4, 1, 0)
+    every = tabulate(
+        predict_all(units, ["localisation", "fonctionnelle", "securite", "sociale", "hedonique"])
+    )
+    # site web: 2 of 5 right, ERP: 2 of 5 right; nothing missed
+    assert _counts(every) == (4, 6, 0)
+    assert every.micro.precision == pytest.approx(0.4)
+
+
+def test_cli_unit_and_thresholds(tools_path: Path, data: Path) -> None:
+    common = ["-C", str(tools_path), "evaluate", "--codebook", str(data / "codebook.toml")]
+    result = runner.invoke(app, [*common, "--unit", "tool", "--format", "json", "--min-score", "0.45"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["unit"] == "tool" and payload["units"] == 2
+    assert [t["min_score"] for t in payload["thresholds"]] == [0.2, 0.35, 0.45, 0.5, 0.65, 0.8]
+    result = runner.invoke(app, [*common, "--unit", "verbatim", "--format", "markdown"])
+    assert result.exit_code == 0, result.stderr
+    assert "by score threshold" in result.stdout and "4 verbatims counted" in result.stderr
+    result = runner.invoke(app, [*common, "--unit", "tool", "--all-segments"])
+    assert result.exit_code == 1 and "segment and document units" in result.stderr

@@ -1,30 +1,54 @@
-"""How well do the stored suggestions agree with the manual codes? Segment by segment.
+"""How well do the suggestions agree with the manual codes? Unit by unit.
 
-The unit is the segment. A segment's *gold* value forms are those of every anchored
-manual code whose span overlaps it; its *predicted* value forms are its stored
-suggestions (at or above ``min_score``). Only segments that carry at least one manual
-code are counted: coders do not code every passage, so a segment nobody coded is not
-evidence that a value form is absent. ``all_segments`` counts every segment of the
-coded documents instead (uncoded segments then count as "no value form").
+Every measure compares, unit by unit, the *gold* value forms (those of the anchored
+manual codes) with the *predicted* ones (the suggestions at or above ``min_score``).
+The unit is one of:
+
+``segment``
+    A segment's gold value forms are those of every code whose span overlaps it; its
+    predicted ones are its suggestions. Only segments that carry at least one code are
+    counted: coders do not code every passage, so an uncoded segment is not evidence
+    that a value form is absent (``all_segments`` counts every segment of the coded
+    documents, uncoded ones then carrying no value form).
+``document``
+    The union of a coded document's codes against the union of the suggestions of its
+    counted segments.
+``verbatim``
+    One code: its value forms against the suggestions of the segments it overlaps whose
+    evidence lies inside the coded passage (a long answer speaking of two tools gives
+    each of its verbatims only the value forms found in it).
+``tool``
+    The study's unit: the verbatims naming one tool (the ``tool`` facet) pooled, the
+    union of their codes against the union of their predicted value forms. Verbatims
+    naming no tool are not counted.
 
 Per value form: precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic
-mean, support = TP + FN (segments coded with it). A ratio with a zero denominator is
+mean, support = TP + FN (units coded with it). A ratio with a zero denominator is
 undefined (None). The micro average pools the counts of all value forms; the macro
 average is the mean over the value forms with support > 0, an undefined precision
 counting as 0. A *confusion* is a pair (gold value form missed, another value form
-suggested instead) in one segment; pairs are counted over segments.
+suggested instead) in one unit; pairs are counted over units.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vmatrix.corpus.documents import require_documents
-from vmatrix.corpus.store import Corpus
+from vmatrix.corpus.store import CodeRow, Corpus
 from vmatrix.errors import UsageError
+from vmatrix.table import Table
+from vmatrix.textnorm import fold_code
+
+if TYPE_CHECKING:
+    from vmatrix.coding.suggest import SuggestReport
+
+UNITS = ("segment", "document", "verbatim", "tool")
+THRESHOLDS = (0.2, 0.35, 0.5, 0.65, 0.8)  # 0.35 is suggest's default
 
 
 @dataclass
@@ -82,21 +106,47 @@ class Average:
 
 
 @dataclass
+class Threshold:
+    """The averages had only suggestions from ``min_score`` been kept."""
+
+    min_score: float
+    micro: Counts
+    macro: Average
+
+    def to_json(self) -> dict[str, Any]:
+        micro = {k: v for k, v in self.micro.to_json().items() if k != "value"}
+        return {"min_score": self.min_score, "micro": micro, "macro": self.macro.to_json()}
+
+
+@dataclass
+class Unit:
+    """One thing compared: its manual value forms against the suggested ones."""
+
+    key: str  # "d1 #3" (segment), "d1" (document), "d1 row 4" (verbatim), the tool's label
+    documents: tuple[str, ...]
+    gold: frozenset[str]
+    predicted: dict[str, float]  # value form -> best score
+
+
+@dataclass
 class Evaluation:
     values: list[Counts]
     micro: Counts
     macro: Average
     confusions: list[tuple[str, str, int]]
-    segments: int  # segments counted
+    units: int  # units counted
     documents: int  # coded documents
     codes: int  # anchored codes used
+    unit: str = "segment"
     min_score: float = 0.0
     all_segments: bool = False
+    thresholds: list[Threshold] = field(default_factory=list)
     unsuggested_documents: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "segments": self.segments,
+            "unit": self.unit,
+            "units": self.units,
             "documents": self.documents,
             "codes": self.codes,
             "min_score": self.min_score,
@@ -104,8 +154,18 @@ class Evaluation:
             "values": [c.to_json() for c in self.values],
             "micro": {k: v for k, v in self.micro.to_json().items() if k != "value"},
             "macro": self.macro.to_json(),
-            "confusions": [{"gold": g, "suggested": s, "segments": n} for g, s, n in self.confusions],
+            "confusions": [{"gold": g, "suggested": s, "units": n} for g, s, n in self.confusions],
+            "thresholds": [t.to_json() for t in self.thresholds],
         }
+
+    def recall_by_value(self) -> list[tuple[str, int, int]]:
+        """(value form, units found, units coded) for the value forms coded at all."""
+        return [(c.value, c.tp, c.support) for c in self.values if c.support]
+
+
+# The suggestions of a set of segments: (document, segment) -> value form ->
+# (score, character spans of its evidence in the document).
+Suggested = dict[tuple[str, int], dict[str, tuple[float, list[tuple[int, int]]]]]
 
 
 def evaluate(
@@ -114,15 +174,33 @@ def evaluate(
     documents: list[str] | None = None,
     values: list[str] | None = None,
     coders: list[str] | None = None,
+    unit: str = "segment",
     min_score: float = 0.0,
     all_segments: bool = False,
+    thresholds: Sequence[float] = (),
     top: int = 10,
 ) -> Evaluation:
     """Compare the stored suggestions with the anchored manual codes (see the module doc).
 
     ``values`` orders the value forms reported (default: those found, sorted); others
-    found in the codes or suggestions are reported after them.
+    found in the codes or suggestions are reported after them. ``thresholds`` adds the
+    averages at those minimum scores.
     """
+    codes = anchored_codes(corpus, documents=documents, coders=coders)
+    coded = sorted({c.document_id for c in codes})
+    suggested = stored_suggestions(corpus, coded)
+    units = make_units(corpus, codes, suggested, unit=unit, all_segments=all_segments)
+    result = tabulate(units, values=values, min_score=min_score, thresholds=thresholds, top=top, unit=unit)
+    result.codes, result.all_segments = len(codes), all_segments
+    seen = {doc_id for doc_id, _ in suggested}
+    result.unsuggested_documents = [d for d in coded if d not in seen]
+    return result
+
+
+def anchored_codes(
+    corpus: Corpus, *, documents: list[str] | None = None, coders: list[str] | None = None
+) -> list[CodeRow]:
+    """The anchored manual codes (of these documents and coders), or :class:`UsageError`."""
     if documents:
         documents = require_documents(corpus, documents)
     codes = [
@@ -136,35 +214,154 @@ def evaluate(
             + (" for these documents or coders" if documents or coders else "")
             + f" in {corpus.path}: store a coding sheet with `vmatrix validate` first"
         )
-    gold: dict[tuple[str, int], set[str]] = {}
-    counted: set[tuple[str, int]] = set()
-    coded_documents = sorted({c.document_id for c in codes})
-    for doc_id in coded_documents:
+    return codes
+
+
+def stored_suggestions(corpus: Corpus, documents: list[str]) -> Suggested:
+    """The suggestions stored in the corpus for these documents."""
+    found: Suggested = {}
+    for row in corpus.suggestions(documents=documents):
+        spans = [(int(e["start"]), int(e["end"])) for e in row.evidence if "start" in e and "end" in e]
+        found.setdefault((row.document_id, row.segment), {})[row.value] = (row.score, spans)
+    return found
+
+
+def reported_suggestions(report: SuggestReport) -> Suggested:
+    """The suggestions of a :func:`vmatrix.coding.suggest.suggest` run (stored or not)."""
+    found: Suggested = {}
+    for segment in report.segments:
+        found[(segment.document, segment.segment)] = {
+            s.value: (s.score, [(e.start, e.end) for e in s.evidence]) for s in segment.suggestions
+        }
+    return found
+
+
+def make_units(
+    corpus: Corpus,
+    codes: Sequence[CodeRow],
+    suggested: Suggested,
+    *,
+    unit: str = "segment",
+    all_segments: bool = False,
+) -> list[Unit]:
+    """The units of ``codes``' documents, each with its gold and predicted value forms."""
+    if unit not in UNITS:
+        raise UsageError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)}")
+    if all_segments and unit not in ("segment", "document"):
+        raise UsageError(
+            "--all-segments counts uncoded segments: it applies to the segment and document units"
+        )
+    by_document: dict[str, list[CodeRow]] = {}
+    for code in codes:
+        by_document.setdefault(code.document_id, []).append(code)
+    units: list[Unit] = []
+    verbatims: list[tuple[CodeRow, Unit]] = []
+    for doc_id, doc_codes in by_document.items():
         segments = corpus.segments(doc_id)
         starts = [s.start for s in segments]
-        for code in (c for c in codes if c.document_id == doc_id):
-            first = max(bisect.bisect_right(starts, code.start) - 1, 0)  # type: ignore[type-var]
+        gold: dict[int, set[str]] = {}
+        for code in doc_codes:
+            predicted: dict[str, float] = {}
+            first = max(bisect.bisect_right(starts, code.start) - 1, 0)  # type: ignore[arg-type]
             for segment in segments[first:]:
                 if segment.start >= code.end:  # type: ignore[operator]
                     break
-                if segment.end > code.start:  # type: ignore[operator]
-                    gold.setdefault((doc_id, segment.index), set()).update(code.values)
-        if all_segments:
-            counted.update((doc_id, s.index) for s in segments)
-    counted.update(gold)
-    predicted: dict[tuple[str, int], set[str]] = {}
-    suggested_documents = set()
-    for row in corpus.suggestions(documents=coded_documents):
-        suggested_documents.add(row.document_id)
-        if row.score >= min_score:
-            predicted.setdefault((row.document_id, row.segment), set()).add(row.value)
+                if segment.end <= code.start:  # type: ignore[operator]
+                    continue
+                gold.setdefault(segment.index, set()).update(code.values)
+                for value, (score, spans) in suggested.get((doc_id, segment.index), {}).items():
+                    inside = not spans or any(s < code.end and e > code.start for s, e in spans)  # type: ignore[operator]
+                    if inside and score > predicted.get(value, -1.0):
+                        predicted[value] = score
+            verbatims.append(
+                (code, Unit(f"{doc_id} row {code.row}", (doc_id,), frozenset(code.values), predicted))
+            )
+        counted = [s.index for s in segments] if all_segments else sorted(gold)
+        segment_units = [
+            Unit(
+                f"{doc_id} #{index}",
+                (doc_id,),
+                frozenset(gold.get(index, ())),
+                {v: score for v, (score, _) in suggested.get((doc_id, index), {}).items()},
+            )
+            for index in counted
+        ]
+        if unit == "segment":
+            units.extend(segment_units)
+        elif unit == "document":
+            units.append(_pool(doc_id, segment_units))
+    if unit == "verbatim":
+        units.extend(u for _, u in verbatims)
+    elif unit == "tool":
+        tools: dict[str, tuple[str, list[Unit]]] = {}
+        for code, verbatim in verbatims:
+            for tool in code.facets.get("tool", []):
+                tools.setdefault(fold_code(tool), (tool, []))[1].append(verbatim)
+        units.extend(_pool(label, group) for label, group in tools.values())
+    return units
 
-    found = set().union(*gold.values(), *(predicted.get(k, set()) for k in counted))
+
+def _pool(key: str, units: Iterable[Unit]) -> Unit:
+    """One unit made of several: the union of their value forms, the best scores."""
+    documents: dict[str, None] = {}
+    gold: set[str] = set()
+    predicted: dict[str, float] = {}
+    for u in units:
+        documents.update(dict.fromkeys(u.documents))
+        gold |= u.gold
+        for value, score in u.predicted.items():
+            if score > predicted.get(value, -1.0):
+                predicted[value] = score
+    return Unit(key, tuple(documents), frozenset(gold), predicted)
+
+
+def predict_all(units: Iterable[Unit], values: Iterable[str]) -> list[Unit]:
+    """The same units with every value form predicted: the baseline any suggestion must beat."""
+    every = dict.fromkeys(values, 1.0)
+    return [Unit(u.key, u.documents, u.gold, dict(every)) for u in units]
+
+
+def tabulate(
+    units: Sequence[Unit],
+    *,
+    values: Sequence[str] | None = None,
+    min_score: float = 0.0,
+    thresholds: Sequence[float] = (),
+    top: int = 10,
+    unit: str = "segment",
+) -> Evaluation:
+    """Precision, recall and F1 per value form over ``units`` (see the module doc)."""
+    table, confusions = _count(units, values, min_score)
+    micro, macro = _averages(table)
+    ranked = sorted(confusions.items(), key=lambda item: (-item[1], item[0]))[:top]
+    sweep = []
+    for threshold in thresholds:
+        counts, _ = _count(units, values, threshold)
+        sweep.append(Threshold(threshold, *_averages(counts)))
+    return Evaluation(
+        values=list(table.values()),
+        micro=micro,
+        macro=macro,
+        confusions=[(g, s, n) for (g, s), n in ranked],
+        units=len(units),
+        documents=len({d for u in units for d in u.documents}),
+        codes=0,
+        unit=unit,
+        min_score=min_score,
+        thresholds=sweep,
+    )
+
+
+def _count(
+    units: Sequence[Unit], values: Sequence[str] | None, min_score: float
+) -> tuple[dict[str, Counts], Counter[tuple[str, str]]]:
+    guesses = [{v for v, score in u.predicted.items() if score >= min_score} for u in units]
+    found = set().union(*(u.gold for u in units), *guesses)
     order = list(values or []) + sorted(found - set(values or []))
     table = {v: Counts(v) for v in order}
     confusions: Counter[tuple[str, str]] = Counter()
-    for key in counted:
-        truth, guess = gold.get(key, set()), predicted.get(key, set())
+    for u, guess in zip(units, guesses, strict=True):
+        truth = u.gold
         for v in truth & guess:
             table[v].tp += 1
         for v in guess - truth:
@@ -174,6 +371,10 @@ def evaluate(
         for missed in truth - guess:
             for instead in guess - truth:
                 confusions[(missed, instead)] += 1
+    return table, confusions
+
+
+def _averages(table: dict[str, Counts]) -> tuple[Counts, Average]:
     micro = Counts("micro")
     for c in table.values():
         micro.tp, micro.fp, micro.fn = micro.tp + c.tp, micro.fp + c.fp, micro.fn + c.fn
@@ -183,19 +384,7 @@ def evaluate(
         _mean([c.recall or 0.0 for c in supported]),
         _mean([c.f1 or 0.0 for c in supported]),
     )
-    ranked = sorted(confusions.items(), key=lambda item: (-item[1], item[0]))[:top]
-    return Evaluation(
-        values=list(table.values()),
-        micro=micro,
-        macro=macro,
-        confusions=[(g, s, n) for (g, s), n in ranked],
-        segments=len(counted),
-        documents=len(coded_documents),
-        codes=len(codes),
-        min_score=min_score,
-        all_segments=all_segments,
-        unsuggested_documents=[d for d in coded_documents if d not in suggested_documents],
-    )
+    return micro, macro
 
 
 def _mean(numbers: list[float]) -> float | None:
@@ -204,3 +393,61 @@ def _mean(numbers: list[float]) -> float | None:
 
 def _round(number: float | None) -> float | None:
     return None if number is None else round(number, 3)
+
+
+# -- tables -------------------------------------------------------------------------
+
+
+def score_table(result: Evaluation, title: str) -> Table:
+    """Per value form counts and ratios, then the micro and macro averages."""
+    rows = [
+        _row(c.value, c.support, c.suggested, c.tp, c.fp, c.fn, c.precision, c.recall, c.f1)
+        for c in result.values
+    ]
+    m, a = result.micro, result.macro
+    rows.append(_row("micro", m.support, m.suggested, m.tp, m.fp, m.fn, m.precision, m.recall, m.f1))
+    rows.append(_row("macro", "", "", "", "", "", a.precision, a.recall, a.f1))
+    return Table(
+        ["value", "support", "suggested", "tp", "fp", "fn", "precision", "recall", "f1"],
+        rows,
+        title=title,
+        numeric=set(range(1, 9)),
+        style=lambda r, c, v: "bold" if r >= len(result.values) else None,
+    )
+
+
+def confusion_table(result: Evaluation) -> Table:
+    return Table(
+        ["coded", "suggested instead", result.unit + "s"],
+        [list(c) for c in result.confusions],
+        title="Most frequent confusions",
+        numeric={2},
+    )
+
+
+def threshold_table(result: Evaluation) -> Table:
+    """What ``--min-score`` trades: the averages at each threshold."""
+    return Table(
+        ["min score", "suggested", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1"],
+        [
+            [
+                t.min_score,
+                t.micro.suggested,
+                *(ratio(x) for x in (t.micro.precision, t.micro.recall, t.micro.f1)),
+                *(ratio(x) for x in (t.macro.precision, t.macro.recall, t.macro.f1)),
+            ]
+            for t in result.thresholds
+        ],
+        title=f"Precision and recall by score threshold ({result.unit} unit)",
+        numeric=set(range(8)),
+    )
+
+
+def _row(value: str, *cells: Any) -> list[Any]:
+    *counts, precision, recall, f1 = cells
+    return [value, *counts, *(ratio(x) for x in (precision, recall, f1))]
+
+
+def ratio(x: float | None) -> str:
+    """A ratio as printed in tables: two decimals, blank when undefined."""
+    return "" if x is None else f"{x:.2f}"
