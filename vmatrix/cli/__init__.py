@@ -67,6 +67,19 @@ class _Funnel(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             raise typer.Exit(0) from None
+        except OSError as exc:
+            err(f"Error: {describe_os_error(exc)}", "bold red")
+            raise typer.Exit(1) from None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file system error in one line: what failed, on which file."""
+    import errno
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"{where}the disk is full; free some space and run the command again"
+    return f"{where}{exc.strerror or exc}"
 
 
 app = typer.Typer(
@@ -125,12 +138,25 @@ FormatOption = Annotated[
     Format,
     typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
 ]
+
+
+def _checked_output(output: Path | None) -> Path | None:
+    """An --output is checked as soon as it is parsed, before any work: never the corpus,
+    always in a folder that can be written."""
+    if output is not None:
+        from vmatrix.output.render import check_output
+
+        check_output(output, protect=[corpus_path()])
+    return output
+
+
 OutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
         dir_okay=False,
+        callback=_checked_output,
         help="Write the result to this file (atomically) instead of stdout.",
     ),
 ]

@@ -43,11 +43,13 @@ def demo(
     from vmatrix.corpus.store import Corpus
     from vmatrix.demo import build
     from vmatrix.errors import UsageError
-    from vmatrix.output.render import check_destination
+    from vmatrix.output.render import check_destination, check_output
 
     check_destination(fmt, output)
     if keep is not None and keep.exists():
         raise UsageError(f"--keep {keep}: the file exists; give the name of a new corpus file")
+    if keep is not None and output is not None:
+        check_output(output, protect=[keep])
     codebook = load_codebook()
     wanted = codebook.require_value(value)
     with tempfile.TemporaryDirectory(prefix="vmatrix-demo-") as folder:

@@ -31,6 +31,14 @@ def ingest(
             "role, organisation, sector, département, date, duration).",
         ),
     ] = None,
+    replace_meta: Annotated[
+        bool,
+        typer.Option(
+            "--replace-meta",
+            help="A --meta row replaces all the metadata of its document: its empty cells "
+            "clear the old values instead of keeping them.",
+        ),
+    ] = False,
     encoding: Annotated[
         str | None,
         typer.Option("--encoding", help="Read text files in this encoding instead of detecting it."),
@@ -47,8 +55,10 @@ def ingest(
     """Read transcripts and their metadata into the corpus, parsed once by spaCy.
 
     Re-ingesting an unchanged file does nothing; a changed file replaces the old text
-    and its codes are re-anchored (or reported as orphaned). If any file is bad,
-    nothing is written unless --skip-bad is given.
+    and its codes are re-anchored (or reported as orphaned). A document's metadata
+    changes only through a --meta row naming it; an empty cell keeps the old value
+    (unless --replace-meta). If any file is bad, nothing is written unless --skip-bad
+    is given.
 
     Example: vmatrix ingest transcripts/ --meta interviews.csv
     """
@@ -68,6 +78,7 @@ def ingest(
             skip_bad=skip_bad,
             n_process=n_process,
             progress=progress,
+            replace_meta=replace_meta,
         )
     for line in report.warnings:
         warn(line)
@@ -135,7 +146,13 @@ def _summary(report: Any) -> str:
         parts[-1] += f" ({report.count('metadata')} with new metadata)"
     if report.skipped:
         parts.append(f"{len(report.skipped)} skipped")
-    return f"{', '.join(parts)}: {words:,} words, {segments:,} segments, {speakers} speakers."
+    summary = f"{', '.join(parts)}: {words:,} words, {segments:,} segments, {speakers} speakers."
+    if report.metadata_kept:
+        summary += (
+            f" Metadata kept for {report.metadata_kept} document(s) no --meta row names"
+            " (give --meta to change it)."
+        )
+    return summary
 
 
 class _progress:

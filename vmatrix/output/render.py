@@ -173,13 +173,74 @@ RENDERERS: dict[Format, Callable[[Table], str]] = {
 
 
 def check_destination(fmt: Format, output: Path | None) -> None:
-    """Refuse a format that cannot go where it is asked to, or an output file in a folder
-    that does not exist: commands that write to the corpus call this first, so that the
-    refusal leaves the corpus as it was."""
+    """Refuse a format that cannot go where it is asked to, or an output file that cannot
+    be written: commands that write to the corpus call this first, so that the refusal
+    leaves the corpus as it was."""
     if fmt is Format.xlsx and output is None:
         raise UsageError("--format xlsx writes a workbook: give it a file with --output FILE.xlsx")
     if output is not None:
-        _folder_of(output)
+        check_output(output)
+
+
+# The files SQLite keeps next to a database while it is open or being written.
+SQLITE_SIDECARS = ("", "-wal", "-shm", "-journal")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_output(output: Path, *, protect: Sequence[Path] = ()) -> None:
+    """Refuse, before any work, an ``--output`` that would destroy data or cannot be
+    written: one that is (or links to) a corpus in ``protect`` or one of its SQLite
+    files, or any SQLite database; one in a folder that does not exist or may not be
+    written (a file is created there and removed to find out)."""
+    target = Path(os.path.realpath(output))
+    for corpus in protect:
+        real = os.path.realpath(corpus)
+        for suffix in SQLITE_SIDECARS:
+            if str(target) == real + suffix or _same_file(target, Path(real + suffix)):
+                raise UsageError(
+                    f"--output {output} is the corpus {corpus}"
+                    f"{f' (its {suffix[1:]} file)' if suffix else ''}: writing there would destroy "
+                    "it; choose another file"
+                )
+    if target.is_dir():
+        raise UsageError(f"--output {output} is a folder; give a file name")
+    if target.exists():
+        if not target.is_file():  # a terminal, /dev/null, a named pipe: written in place
+            if not os.access(target, os.W_OK):
+                raise VmatrixError(f"cannot write {output}: permission denied")
+            return
+        if _is_sqlite(target):
+            raise UsageError(
+                f"--output {output} is an SQLite database (a vmatrix corpus?): writing there would "
+                "destroy it; choose another file"
+            )
+    folder = _folder_of(output if not target.parent.is_dir() else target)
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise VmatrixError(
+            f"cannot write {output}: folder {folder} is not writable ({exc.strerror or exc}); "
+            "choose another --output"
+        ) from exc
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = None) -> None:
@@ -304,20 +365,39 @@ def _folder_of(path: Path) -> Path:
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    folder = _folder_of(path)
+    """Write through a temporary file in the target's folder, then rename over it.
+
+    A symbolic link is followed (the file it points to is replaced, the link stays); a
+    terminal, ``/dev/null`` or a named pipe is written in place, never replaced by a
+    regular file; an SQLite database is never overwritten.
+    """
+    target = Path(os.path.realpath(path))
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with open(target, "wb") as device:
+            device.write(data)
+        return
+    if target.is_file() and _is_sqlite(target):
+        raise UsageError(f"--output {path} is an SQLite database (a vmatrix corpus?); choose another file")
+    folder = _folder_of(target)
     import tempfile
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if target.is_file():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        os.replace(tmp, path)
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -18,7 +18,7 @@ from vmatrix.corpus import anchor
 from vmatrix.corpus.store import Corpus, Document, SegmentRow, now
 from vmatrix.errors import BadInputFiles, InputFileError, VmatrixError
 from vmatrix.textnorm import count_words
-from vmatrix.transcripts.meta import Metadata, default_label, read_metadata
+from vmatrix.transcripts.meta import Metadata, MetaRow, default_label, read_metadata
 from vmatrix.transcripts.readers import RESAVE, SUFFIXES, Source, read_source
 from vmatrix.transcripts.segment import Segment, segment_text, segments_from_turns
 
@@ -48,6 +48,8 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     words_parsed: int = 0
+    # Documents already in the corpus whose metadata no --meta row gives: kept as they were.
+    metadata_kept: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -62,6 +64,7 @@ class _Planned:
     attributes: dict[str, str]
     segments: list[Segment]
     words: int
+    row: MetaRow | None = None  # the --meta row naming the file, if any
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -195,7 +198,33 @@ def _plan_one(path: Path, metadata: Metadata | None, encoding: str | None) -> _P
         dict(row.attributes) if row else {},
         segments,
         count_words(source.text),
+        row,
     )
+
+
+def _merge_metadata(
+    item: _Planned, old: Document | None, replace: bool
+) -> tuple[str, str | None, dict[str, str]]:
+    """The label, number and attributes a document gets.
+
+    Metadata changes only through a --meta row naming the document: without one, a
+    document already in the corpus keeps what it had. An empty cell keeps the old value,
+    unless ``replace`` (--replace-meta), where the row replaces everything.
+    """
+    row = item.row
+    if old is None or (row is not None and replace):
+        return item.label, item.number, item.attributes
+    if row is None:
+        return old.label, old.number, dict(old.attributes)
+    number = row.number or old.number
+    attributes = {**old.attributes, **row.attributes}
+    if row.label:
+        label = row.label
+    elif old.label != default_label(old.id, old.number):
+        label = old.label  # a label the user gave before
+    else:
+        label = default_label(item.doc_id, number)
+    return label, number, attributes
 
 
 def ingest(
@@ -207,10 +236,19 @@ def ingest(
     skip_bad: bool = False,
     n_process: int = 1,
     progress: Progress | None = None,
+    replace_meta: bool = False,
 ) -> IngestReport:
-    """Ingest files into ``corpus``: everything is written, or nothing."""
+    """Ingest files into ``corpus``: everything is written, or nothing.
+
+    Metadata comes only from ``meta`` rows naming a document; see :func:`_merge_metadata`.
+    """
     planned, report = plan(paths, meta=meta, encoding=encoding, skip_bad=skip_bad)
     existing = {doc.id: doc for doc in corpus.documents()}
+    for item in planned:
+        old = existing.get(item.doc_id)
+        item.label, item.number, item.attributes = _merge_metadata(item, old, replace_meta)
+        if old is not None and item.row is None:
+            report.metadata_kept += 1
     to_parse: list[_Planned] = []
     with corpus.transaction():
         for item in planned:

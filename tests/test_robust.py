@@ -1,0 +1,225 @@
+"""Nothing lost: outputs that cannot destroy the corpus, errors that leave it as it was.
+
+Each test checks the exit status, the one-line message and that the corpus file is
+byte for byte what it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.coding import INTERVIEW_1, make_corpus, write_sheet
+from vmatrix.cli import app
+from vmatrix.corpus.store import Corpus
+
+runner = CliRunner()
+
+QUOTE = "Les clients commandent quand ils veulent, de chez eux, et on expédie."
+ROW = [
+    "entretien-01",
+    QUOTE,
+    "localisation",
+    "site web",
+    "transactionnel",
+    "offer",
+    "entreprise",
+    "clients",
+    "A",
+]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(db: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--corpus", str(db), *args])
+
+
+def one_error(result, *words: str) -> str:  # type: ignore[no-untyped-def]
+    """The command failed with exactly one ``Error:`` line holding ``words``, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in errors[0], errors[0]
+    return errors[0]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = make_corpus(tmp_path / "c.db")
+    assert INTERVIEW_1  # the quote below is in it
+    return path
+
+
+# -- 1: --output onto the corpus ----------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_output_onto_the_corpus_is_refused(db: Path, suffix: str) -> None:
+    before = digest(db)
+    target = Path(str(db) + suffix)
+    result = run(db, "docs", "-f", "csv", "-o", str(target))
+    one_error(result, "is the corpus", "choose another file")
+    assert digest(db) == before
+    assert not (suffix and target.exists() and target.stat().st_size and digest(target) == before)
+
+
+def test_output_through_a_link_to_the_corpus_is_refused(db: Path, tmp_path: Path) -> None:
+    before = digest(db)
+    link = tmp_path / "report.csv"
+    link.symlink_to(db)
+    one_error(run(db, "docs", "-f", "csv", "-o", str(link)), "is the corpus")
+    one_error(run(db, "docs", "-f", "csv", "-o", str(tmp_path / "." / "c.db")), "is the corpus")
+    assert digest(db) == before
+    assert link.is_symlink()
+
+
+def test_output_onto_another_corpus_is_refused(db: Path, tmp_path: Path) -> None:
+    other = make_corpus(tmp_path / "other.db")
+    before = digest(other)
+    one_error(run(db, "docs", "-f", "csv", "-o", str(other)), "SQLite database")
+    assert digest(other) == before
+
+
+def test_validate_output_onto_the_corpus_stores_nothing(db: Path, tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path / "codes.csv", [ROW])
+    before = digest(db)
+    one_error(run(db, "validate", str(sheet), "-o", str(db)), "is the corpus")
+    assert digest(db) == before
+
+
+# -- 2: --output onto a device, a pipe or a link ---------------------------------------
+
+
+def test_output_to_a_device_writes_through_it(db: Path, tmp_path: Path) -> None:
+    device = Path(os.devnull)
+    if os.geteuid() == 0:  # root could replace /dev/null itself: use a copy of the node
+        device = tmp_path / "null"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    result = run(db, "docs", "-f", "csv", "-o", str(device))
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+def test_output_to_a_named_pipe_is_written_in_place(db: Path, tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as handle:
+            received.append(handle.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    result = run(db, "docs", "-f", "csv", "-o", str(fifo))
+    reader.join(5)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert b"entretien-01" in received[0]
+
+
+def test_output_through_a_symlink_replaces_its_target(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "docs.csv"
+    target.write_text("old\n")
+    link = tmp_path / "docs.csv"
+    link.symlink_to(target)
+    result = run(db, "docs", "-f", "csv", "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert "entretien-01" in target.read_text()
+
+
+# -- 3: an output folder that cannot be written ------------------------------------------
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process may not create files in (as root, permissions do not stop
+    writing: /sys refuses new files to everyone)."""
+    if os.geteuid() == 0:
+        return Path("/sys")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder
+
+
+def test_unwritable_output_folder_is_refused_before_validate_stores(db: Path, tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path / "codes.csv", [ROW])
+    before = digest(db)
+    result = run(db, "validate", str(sheet), "-o", str(unwritable_folder(tmp_path) / "r.csv"))
+    one_error(result, "cannot write", "not writable")
+    assert digest(db) == before
+    with Corpus(db) as corpus:
+        assert corpus.codes() == []
+
+
+def test_a_file_system_error_is_one_line(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OSError the command did not foresee (here the write after the check) still
+    ends in one line, not a traceback."""
+    import errno
+
+    from vmatrix.output import render
+
+    def full(path: Path, text: str | bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(render, "write_atomic", full)
+    out = tmp_path / "docs.csv"
+    one_error(run(db, "docs", "-f", "csv", "-o", str(out)), "docs.csv", "disk is full")
+
+
+# -- 4: re-ingesting keeps metadata ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_reingest_keeps_metadata(tmp_path: Path) -> None:
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "e1.txt").write_text("Q : Le site ?\nR : On gagne du temps avec le site.\n", encoding="utf-8")
+    (folder / "e2.txt").write_text("Q : Et l'ERP ?\nR : Moins d'erreurs.\n", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("fichier;numéro;rôle;secteur\ne1.txt;10;dirigeant;bois\ne2.txt;11;expert;conseil\n")
+    db = tmp_path / "c.db"
+    assert run(db, "ingest", str(folder), "--meta", str(meta)).exit_code == 0
+
+    def metadata() -> dict[str, tuple[str, str | None, dict[str, str]]]:
+        with Corpus(db) as corpus:
+            return {d.id: (d.label, d.number, d.attributes) for d in corpus.documents()}
+
+    first = metadata()
+    assert first["e1"] == ("Entretien 10", "10", {"role": "dirigeant", "sector": "bois"})
+
+    result = run(db, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert metadata() == first
+    assert "Metadata kept for 2 document(s)" in result.stderr
+    assert "with new metadata" not in result.stderr
+
+    # An empty cell keeps the old value; a filled one replaces it; e2 is not named.
+    meta.write_text("fichier;numéro;rôle;secteur\ne1.txt;;;menuiserie\n")
+    result = run(db, "ingest", str(folder), "--meta", str(meta))
+    assert result.exit_code == 0, result.output
+    now = metadata()
+    assert now["e1"] == ("Entretien 10", "10", {"role": "dirigeant", "sector": "menuiserie"})
+    assert now["e2"] == first["e2"]
+    assert "Metadata kept for 1 document(s)" in result.stderr
+
+    # --replace-meta: the row is the whole truth.
+    result = run(db, "ingest", str(folder), "--meta", str(meta), "--replace-meta")
+    assert result.exit_code == 0, result.output
+    assert metadata()["e1"] == ("Entretien 1", None, {"sector": "menuiserie"})
