@@ -3,16 +3,18 @@
     python benchmarks/eval_heldout.py [--set DIR] [--lexicon DIR] [--codebook FILE] [--format markdown]
 
 benchmarks/heldout/ holds five interviews and their coding sheet (codes.csv), written
-without seeing the lexicons; benchmarks/dev/ is the development set (--set). Do not
-tune the lexicons to a held-out set: tune on your own material, then run this once to
-see where they stand. The script ingests the interviews into a temporary corpus, runs
-`suggest` (default settings), validates and stores codes.csv, and prints, at suggest's
-default --min-score: `vmatrix evaluate`'s table by segment (per value form precision,
-recall and F1, micro and macro averages, the most frequent confusions), the averages at
-a few score thresholds (what --min-score would trade), the table by tool (the verbatims
-naming a tool pooled: the study's unit), the averages by unit (segment, document,
-verbatim, tool) beside those of suggesting all eleven value forms everywhere, and the
-recall by value form (found / coded) for each unit.
+without seeing the lexicons, and benchmarks/heldout-spoken/ six spoken interviews
+written and coded the same way (--set benchmarks/heldout-spoken); benchmarks/dev/ is the
+development set (--set). Do not tune the lexicons to a held-out set: tune on your own
+material, then run this once to see where they stand. The script ingests the interviews
+into a temporary corpus, runs `suggest` (default settings), validates and stores
+codes.csv, and prints, at suggest's default --min-score: `vmatrix evaluate`'s table by
+segment (per value form precision, recall and F1, micro and macro averages, the most
+frequent confusions), the averages at a few score thresholds (what --min-score would
+trade), the table by tool (the verbatims naming a tool pooled: the study's unit), the
+averages by unit (segment, document, verbatim, tool) beside those of suggesting all
+eleven value forms everywhere, and the recall by value form (found / coded) for each
+unit.
 """
 
 from __future__ import annotations
