@@ -42,6 +42,8 @@ _ORDER = [
     "quote",
     "codebook",
     "lexicon",
+    "export",
+    "import",
 ]
 
 
@@ -247,6 +249,7 @@ from vmatrix.cli import (  # noqa: E402,F401
     demo,
     docs,
     evaluate,
+    export,
     ingest,
     lexicon,
     matrix,
