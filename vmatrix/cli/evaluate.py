@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, err, open_corpus, warn
+from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, err, open_corpus, warn
 from vmatrix.output.render import Format
 
 
@@ -52,6 +53,17 @@ def evaluate(
         ),
     ] = False,
     top: Annotated[int, typer.Option("--top", min=0, help="How many confusions to list.")] = 10,
+    cross_validate: Annotated[
+        int | None,
+        typer.Option(
+            "--cross-validate",
+            "-k",
+            min=2,
+            help="Deal the coded documents into K folds; score each fold with the lexicon alone and "
+            "with terms learned from the other folds (suggests again; nothing is stored).",
+        ),
+    ] = None,
+    lexicon: LexiconOption = None,
     codebook: CodebookOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -66,6 +78,12 @@ def evaluate(
     the unit the tool table and the interaction matrix count. Also lists the most
     frequent confusions and precision and recall at several score thresholds.
 
+    --cross-validate K asks whether `vmatrix lexicon learn` would help: the coded
+    documents are dealt into K folds, terms are learned from the codes of K-1 folds and
+    the held-out fold is suggested again with them (so nothing learned from an interview
+    scores that interview), then the lexicon alone and the lexicon with learned terms
+    are scored on the same units, at --min-score (default 0.35 there).
+
     Example: vmatrix evaluate --unit tool --min-score 0.5 --format markdown
     """
     from vmatrix.coding.codebook import load_codebook
@@ -75,6 +93,9 @@ def evaluate(
 
     check_destination(fmt, output)
     book = load_codebook(codebook)
+    if cross_validate is not None:
+        _cross_validate(cross_validate, unit.value, coder, min_score or 0.35, top, lexicon, book, fmt, output)
+        return
     with open_corpus() as corpus:
         result = run(
             corpus,
@@ -102,4 +123,75 @@ def evaluate(
     err(
         f"{counted} counted from {result.codes} code(s) in {result.documents} document(s); "
         f"suggestions from score {min_score}."
+    )
+
+
+def _cross_validate(
+    k: int,
+    unit: str,
+    coders: list[str] | None,
+    min_score: float,
+    top: int,
+    lexicon: Path | None,
+    book: Any,
+    fmt: Format,
+    output: Path | None,
+) -> None:
+    from vmatrix.coding.crossval import cross_validate
+    from vmatrix.coding.evaluate import ratio
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.output.render import Table, render
+
+    lex = load_lexicon(lexicon, book)
+    with open_corpus() as corpus:
+        read_phrases(lex, corpus)
+        result = cross_validate(
+            corpus, lex, k, unit=unit, values=book.value_ids, coders=coders, min_score=min_score, top=top
+        )
+    if fmt is Format.json:
+        render(Table([], [], json=result.to_json()), fmt, output)
+        return
+    runs = (("lexicon", result.lexicon), ("lexicon + learned terms", result.learned))
+    averages = Table(
+        ["suggestions", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1"],
+        [
+            [
+                name,
+                *(ratio(x) for x in (e.micro.precision, e.micro.recall, e.micro.f1)),
+                *(ratio(x) for x in (e.macro.precision, e.macro.recall, e.macro.f1)),
+            ]
+            for name, e in runs
+        ],
+        title=f"{k}-fold cross-validation by document — {result.lexicon.units} {unit}s, "
+        f"suggestions from score {min_score}",
+        numeric=set(range(1, 7)),
+    )
+    learned = {c.value: c for c in result.learned.values}
+    per_value = Table(
+        ["value", "support", "recall", "recall + learned", "f1", "f1 + learned"],
+        [
+            [
+                c.value,
+                c.support,
+                ratio(c.recall),
+                ratio(learned[c.value].recall),
+                ratio(c.f1),
+                ratio(learned[c.value].f1),
+            ]
+            for c in result.lexicon.values
+            if c.value in learned
+        ],
+        title="By value form",
+        numeric=set(range(1, 6)),
+    )
+    folds = Table(
+        ["fold", "held out", "terms learned from the others"],
+        [[i, ", ".join(f.held_out), f.terms] for i, f in enumerate(result.folds, 1)],
+        title="Folds",
+        numeric={0, 2},
+    )
+    render([averages, per_value, folds], fmt, output)
+    err(
+        f"{k} folds of {sum(len(f.held_out) for f in result.folds)} coded document(s); "
+        "each scored with terms learned from the other folds only."
     )

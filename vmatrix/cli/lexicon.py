@@ -1,10 +1,22 @@
-"""``vmatrix lexicon check``: is a lexicon sound before it suggests anything?"""
+"""``vmatrix lexicon check`` (is a lexicon sound?) and ``vmatrix lexicon learn`` (terms from the codes)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from vmatrix.cli import CodebookOption, FormatOption, LexiconOption, OutputOption, app, corpus_path, err
+from vmatrix.cli import (
+    CodebookOption,
+    FormatOption,
+    LexiconOption,
+    OutputOption,
+    app,
+    corpus_path,
+    err,
+    open_corpus,
+)
 from vmatrix.output.render import Format
 
 lexicon_app = typer.Typer(
@@ -78,3 +90,126 @@ def check(
     )
     if report.errors:
         raise typer.Exit(1)
+
+
+@lexicon_app.command("learn")
+def learn(
+    doc: Annotated[
+        list[str] | None,
+        typer.Option("--doc", "-d", help="Learn from this coded document only (repeat for more)."),
+    ] = None,
+    coder: Annotated[
+        list[str] | None, typer.Option("--coder", help="Only the codes of this coder (repeat for more).")
+    ] = None,
+    value: Annotated[
+        list[str] | None, typer.Option("--value", "-v", help="Only this value form (repeat for more).")
+    ] = None,
+    min_z: Annotated[
+        float, typer.Option("--min-z", help="Keep a term from this z-score of its log-odds ratio.")
+    ] = 2.0,
+    min_count: Annotated[
+        int,
+        typer.Option(
+            "--min-count", min=1, help="Keep a term found in this many verbatims of its value form."
+        ),
+    ] = 3,
+    min_documents: Annotated[
+        int,
+        typer.Option(
+            "--min-documents", min=1, help="Keep a term found in verbatims of this many interviews."
+        ),
+    ] = 2,
+    top: Annotated[int, typer.Option("--top", min=1, help="Terms kept per value form, best first.")] = 25,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            "-w",
+            file_okay=False,
+            help="Write the terms to this folder as <value>.toml lexicon files, for suggest --lexicons.",
+        ),
+    ] = None,
+    lexicon: LexiconOption = None,
+    codebook: CodebookOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """List, per value form, the words and two-word phrases over-represented in its coded verbatims.
+
+    Once part of the corpus is coded by hand (`vmatrix validate`), each lemma and
+    phrase of the coded verbatims is weighed by its log-odds ratio between the
+    verbatims coded with a value form and the other coded verbatims, with an
+    informative Dirichlet prior from the whole corpus (Monroe, Colaresi and Quinn
+    2008); z is that ratio over its standard error. Terms the lexicon already has, stop
+    words and hesitations are left out; each term comes with its counts and two example
+    passages. --write saves them as a lexicon folder to review, then use with
+    `vmatrix suggest --lexicons FOLDER`; `vmatrix evaluate --cross-validate K` tells
+    whether learned terms help.
+
+    Example: vmatrix lexicon learn --min-z 2.5 --write learned/
+    """
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.learn import learn_terms, write_lexicon
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.output.render import Table, check_destination, render
+
+    check_destination(fmt, output)
+    book = load_codebook(codebook)
+    values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else book.value_ids
+    lex = load_lexicon(lexicon, book)
+    with open_corpus() as corpus:
+        read = read_phrases(lex, corpus)
+        if read:
+            err(f"Read {read} new lexicon phrase(s) with the model; cached in the corpus.")
+        learned = learn_terms(
+            corpus,
+            documents=doc,
+            coders=coder,
+            values=values,
+            lexicon=lex,
+            min_z=min_z,
+            min_count=min_count,
+            min_documents=min_documents,
+            top=top,
+        )
+    terms = learned.all_terms()
+    rows = [
+        [
+            t.value,
+            t.term,
+            t.weight,
+            f"{t.z:.1f}",
+            t.coded,
+            t.elsewhere,
+            t.documents,
+            "\n".join(e.cited() for e in t.examples),
+        ]
+        for t in terms
+    ]
+    table = Table(
+        ["value", "term", "weight", "z", "coded", "elsewhere", "interviews", "examples"],
+        rows,
+        title=f"Terms learned from {learned.verbatims} coded verbatims "
+        f"in {len(learned.documents)} interviews",
+        json=[t.to_json() for t in terms],
+        numeric={2, 3, 4, 5, 6},
+    )
+    render(table, fmt, output)
+    empty = [v for v in values if not learned.terms.get(v)]
+    err(
+        f"{len(terms)} term(s) for {len(values) - len(empty)} value form(s) "
+        f"(z >= {min_z}, in >= {min_count} verbatims of >= {min_documents} interviews)"
+        + (f"; none for {', '.join(empty)}" if empty else "")
+        + "."
+    )
+    if write is not None:
+        if not terms:
+            err(
+                "Nothing written: no term passed the thresholds (lower --min-z or --min-count, or code more)."
+            )
+            raise typer.Exit(1)
+        written = write_lexicon(learned, write, source=f"; lexicon {lex.label}")
+        err(
+            f"Wrote {len(written)} lexicon file(s) to {write}: review them, then "
+            f"`vmatrix suggest --lexicons {write}`."
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -51,6 +52,16 @@ def suggest(
         ),
     ] = False,
     lexicon: LexiconOption = None,
+    lexicons: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--lexicons",
+            exists=True,
+            file_okay=False,
+            help="A lexicon folder loaded on top of the lexicon, its terms added or overriding "
+            "(such as `vmatrix lexicon learn --write` makes; repeat for more).",
+        ),
+    ] = None,
     codebook: CodebookOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -65,7 +76,7 @@ def suggest(
     Example: vmatrix suggest --doc entretien-10 --value localisation --format json
     """
     from vmatrix.coding.codebook import load_codebook
-    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.coding.lexicon import load_lexicon, overlay, read_phrases
     from vmatrix.coding.suggest import suggest as run
     from vmatrix.errors import UsageError
     from vmatrix.output.render import check_destination, render
@@ -74,6 +85,8 @@ def suggest(
     book = load_codebook(codebook)
     values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else None
     lex = load_lexicon(lexicon, book)
+    for folder in lexicons or []:
+        lex = overlay(lex, load_lexicon(folder, book))
     if values:
         missing = [v for v in values if v not in lex.values]
         if len(missing) == len(values):

@@ -123,10 +123,11 @@ class Lexicon:
     values: dict[str, ValueLexicon]
     digest: str  # sha256 of the files' content: identifies the lexicon in stored suggestions
     readings: dict[str, Reading] = field(default_factory=dict)
+    label_name: str = ""  # the name in :attr:`label` when not the folder's (an overlay)
 
     @property
     def label(self) -> str:
-        return f"{self.folder.name}@{self.digest[:12]}"
+        return f"{self.label_name or self.folder.name}@{self.digest[:12]}"
 
     def phrases(self) -> list[str]:
         """Every term and exclusion, the texts the model must read."""
@@ -625,3 +626,43 @@ def known_lemmas() -> frozenset[str]:
             else:
                 known.update(entry)
     return frozenset(fold(w) for w in known)
+
+
+# -- lexicons on top of one another ---------------------------------------------------
+
+
+def overlay(base: Lexicon, extra: Lexicon) -> Lexicon:
+    """``extra``'s terms, patterns and exclusions added on top of ``base`` (a user lexicon
+    over the bundled one). A term of ``extra`` takes its weight and its value form from
+    ``extra``: it leaves any other value form of ``base`` that had it. Readings known to
+    either are kept; call :func:`read_phrases` for the others."""
+    keys = {_phrase_key(term): lex.value for lex in extra.values.values() for term in lex.terms}
+    values: dict[str, ValueLexicon] = {}
+    for value, lex in base.values.items():
+        kept = {t: w for t, w in lex.terms.items() if keys.get(_phrase_key(t), value) == value}
+        values[value] = ValueLexicon(
+            value,
+            lex.path,
+            lex.description,
+            kept,
+            list(lex.patterns),
+            list(lex.excludes),
+            {t: line for t, line in lex.lines.items() if t in kept},
+        )
+    for value, lex in extra.values.items():
+        into = values.setdefault(value, ValueLexicon(value, lex.path, lex.description))
+        mine = {_phrase_key(t): t for t in into.terms}
+        for term, weight in lex.terms.items():
+            into.terms.pop(mine.get(_phrase_key(term), term), None)
+            into.terms[term] = weight
+            into.lines[term] = lex.lines.get(term, 0)
+        into.patterns.extend(lex.patterns)
+        into.excludes.extend(e for e in lex.excludes if e not in into.excludes)
+    digest = hashlib.sha256(f"{base.digest}+{extra.digest}".encode()).hexdigest()
+    return Lexicon(
+        base.folder,
+        values,
+        digest,
+        readings={**base.readings, **extra.readings},
+        label_name=f"{base.folder.name}+{extra.folder.name}",
+    )
