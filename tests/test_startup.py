@@ -12,7 +12,19 @@ import pytest
 from tests.corpus_builder import small_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = {"spacy", "thinc", "numpy", "scipy", "pandas", "openpyxl", "rapidfuzz", "docx", "odf", "tabulate"}
+HEAVY = {
+    "spacy",
+    "thinc",
+    "numpy",
+    "scipy",
+    "pandas",
+    "openpyxl",
+    "rapidfuzz",
+    "docx",
+    "odf",
+    "tabulate",
+    "matplotlib",
+}
 
 
 def imported(db: Path, data: Path, *args: str) -> set[str]:

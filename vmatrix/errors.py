@@ -47,3 +47,7 @@ class SheetError(VmatrixError):
 
 class UsageError(VmatrixError):
     """Options that do not make sense together."""
+
+
+class NothingToShow(VmatrixError):
+    """The selection holds nothing to draw or report: say why rather than make an empty file."""

@@ -61,6 +61,71 @@ WhereOption = Annotated[
 ]
 
 
+# The options of `matrix` that `plot` shares.
+UnitOption = Annotated[
+    str,
+    typer.Option(
+        "--unit",
+        "-u",
+        help="What a co-occurrence is counted in: segment (one coded verbatim), document, or a "
+        "facet such as tool (two forms co-occur when the same tool carries both).",
+    ),
+]
+MeasureOption = Annotated[
+    Measure,
+    typer.Option(
+        "--measure",
+        "-m",
+        case_sensitive=False,
+        help="count: units with both; jaccard and c (ATLAS.ti's c-coefficient, the same number): "
+        "n12/(n1+n2-n12); percent: share of all units.",
+    ),
+]
+PercentOption = Annotated[
+    PercentBase | None,
+    typer.Option(
+        "--percent",
+        case_sensitive=False,
+        help="Cells as the percentage of the row's units (row) or of the column's (col).",
+    ),
+]
+StrongOption = Annotated[
+    float | None,
+    typer.Option(
+        "--strong",
+        help="Mark cells at or above this value ● (strong link). Default by measure: count 3, "
+        "percent 10, jaccard/c 0.25, --percent row/col 50.",
+    ),
+]
+WeakOption = Annotated[
+    float | None,
+    typer.Option(
+        "--weak",
+        help="Mark cells at or above this value (and below --strong) ○ (weak link). Default: any "
+        "co-occurrence.",
+    ),
+]
+StatsOption = Annotated[
+    bool,
+    typer.Option(
+        "--stats",
+        help="Test each pair against independence: expected count, lift, Fisher's exact p-value "
+        "(two-sided, corrected for the number of pairs), attraction or repulsion.",
+    ),
+]
+CorrectionOption = Annotated[
+    Correction,
+    typer.Option("--correction", case_sensitive=False, help="Correction of --stats p-values for the pairs."),
+]
+AlphaOption = Annotated[
+    float, typer.Option("--alpha", help="Level below which a corrected p-value marks a link.")
+]
+SplitOption = Annotated[
+    str | None,
+    typer.Option("--split", metavar="KEY", help="One matrix per value of KEY (e.g. role, sector, tool)."),
+]
+
+
 def load_analysis(corpus: Any, codebook: Path | None, source: Source) -> Any:
     from vmatrix.analysis.units import load
     from vmatrix.coding.codebook import load_codebook
@@ -84,25 +149,8 @@ def print_notes(notes: list[str]) -> None:
 
 @app.command()
 def matrix(
-    unit: Annotated[
-        str,
-        typer.Option(
-            "--unit",
-            "-u",
-            help="What a co-occurrence is counted in: segment (one coded verbatim), document, or a "
-            "facet such as tool (two forms co-occur when the same tool carries both).",
-        ),
-    ] = "segment",
-    measure: Annotated[
-        Measure,
-        typer.Option(
-            "--measure",
-            "-m",
-            case_sensitive=False,
-            help="count: units with both; jaccard and c (ATLAS.ti's c-coefficient, the same number): "
-            "n12/(n1+n2-n12); percent: share of all units.",
-        ),
-    ] = Measure.count,
+    unit: UnitOption = "segment",
+    measure: MeasureOption = Measure.count,
     rows: Annotated[
         str,
         typer.Option(
@@ -112,55 +160,17 @@ def matrix(
         ),
     ] = "value",
     cols: Annotated[str, typer.Option("--cols", help="Column key of a cross-table (as --rows).")] = "value",
-    percent: Annotated[
-        PercentBase | None,
-        typer.Option(
-            "--percent",
-            case_sensitive=False,
-            help="Cells as the percentage of the row's units (row) or of the column's (col).",
-        ),
-    ] = None,
-    strong: Annotated[
-        float | None,
-        typer.Option(
-            "--strong",
-            help="Mark cells at or above this value ● (strong link). Default by measure: count 3, "
-            "percent 10, jaccard/c 0.25, --percent row/col 50.",
-        ),
-    ] = None,
-    weak: Annotated[
-        float | None,
-        typer.Option(
-            "--weak",
-            help="Mark cells at or above this value (and below --strong) ○ (weak link). Default: any "
-            "co-occurrence.",
-        ),
-    ] = None,
+    percent: PercentOption = None,
+    strong: StrongOption = None,
+    weak: WeakOption = None,
     marks: Annotated[
         bool, typer.Option("--marks", help="Print only the link marks (● ○), the way the study printed it.")
     ] = False,
-    stats: Annotated[
-        bool,
-        typer.Option(
-            "--stats",
-            help="Test each pair against independence: expected count, lift, Fisher's exact p-value "
-            "(two-sided, corrected for the number of pairs), attraction or repulsion.",
-        ),
-    ] = False,
-    correction: Annotated[
-        Correction,
-        typer.Option(
-            "--correction", case_sensitive=False, help="Correction of --stats p-values for the pairs."
-        ),
-    ] = Correction.holm,
-    alpha: Annotated[
-        float, typer.Option("--alpha", help="Level below which a corrected p-value marks a link.")
-    ] = 0.05,
+    stats: StatsOption = False,
+    correction: CorrectionOption = Correction.holm,
+    alpha: AlphaOption = 0.05,
     where: WhereOption = None,
-    split: Annotated[
-        str | None,
-        typer.Option("--split", metavar="KEY", help="One matrix per value of KEY (e.g. role, sector, tool)."),
-    ] = None,
+    split: SplitOption = None,
     source: SourceOption = Source.manual,
     codebook: CodebookOption = None,
     fmt: FormatOption = Format.table,
