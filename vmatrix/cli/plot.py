@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from vmatrix.cli import CodebookOption, app, open_corpus
+from vmatrix.cli import CodebookOption, _checked_output, app, open_corpus
 from vmatrix.cli.matrix import (
     AlphaOption,
     Correction,
@@ -44,6 +44,7 @@ FigureOption = Annotated[
         "--output",
         "-o",
         dir_okay=False,
+        callback=_checked_output,
         help="Figure file to write (atomically): .png, .svg or .pdf.",
     ),
 ]
@@ -60,10 +61,9 @@ def _draw(
 ) -> None:
     from vmatrix.analysis import matrix as lib
     from vmatrix.output import figures
-    from vmatrix.output.render import Format, check_destination, write_atomic
+    from vmatrix.output.render import write_atomic
 
     fmt = figures.file_format(output)
-    check_destination(Format.table, output)
     wanted = lib.MatrixOptions(source=source.value, **options)  # type: ignore[arg-type]
     with open_corpus() as corpus:
         analysis = load_analysis(corpus, codebook, source)
