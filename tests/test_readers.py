@@ -265,6 +265,16 @@ def _odt_with(path: Path, body: str) -> Path:
             data = source.read(item.filename)
             if item.filename == "content.xml":
                 data = data.replace(b"<text:p>PLACEHOLDER</text:p>", body.encode())
+                # The prefixes the bodies use, declared as LibreOffice declares them.
+                for prefix, uri in (
+                    (b"dc", b"http://purl.org/dc/elements/1.1/"),
+                    (b"table", b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"),
+                ):
+                    if b"xmlns:" + prefix + b"=" not in data:
+                        data = data.replace(
+                            b"<office:document-content ",
+                            b"<office:document-content xmlns:" + prefix + b'="' + uri + b'" ',
+                        )
             archive.writestr(item, data)
     path.write_bytes(out.getvalue())
     return path

@@ -4,18 +4,39 @@ Transcripts, metadata and coding sheets are all read through here, so a file is
 refused the same way whatever it holds, and its text is decoded the same way: a
 byte-order mark, strict UTF-8, then the most likely legacy Windows or Mac encoding,
 never a silent latin-1.
+
+Zip containers (.docx, .odt, .xlsx, and any other zipped format vmatrix imports) are
+opened with :func:`open_zip`, their members read with :func:`read_member` and their XML
+parsed with :func:`parse_xml`: the limits on what a small file may make vmatrix inflate
+or build (declared and actual uncompressed sizes, compression ratio, number of members,
+number of XML elements, no DOCTYPE and so no entities) live here, once, for every
+reader of zipped input to use.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from vmatrix.errors import InputFileError
 
 MAX_BYTES = 50 * 1024 * 1024
+
+# What one zip container may hold. Word, LibreOffice and Excel files of a few hundred
+# pages stay far below; a zip bomb (a few MB inflating to GB) does not.
+ZIP_MAX_MEMBERS = 10_000
+ZIP_MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one member, inflated
+ZIP_MAX_TOTAL_BYTES = 256 * 1024 * 1024  # all members, inflated
+ZIP_MAX_RATIO = 200  # inflated / compressed, for members over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 1024 * 1024
+# XML elements in one member: a 24-hour transcript in Word is about 500,000.
+XML_MAX_ELEMENTS = 2_000_000
 
 # Single-byte encodings a French transcript plausibly comes in when it is not UTF-8:
 # Word's "Texte brut" on Windows, old Mac Word, DOS. Latin-1 is deliberately absent:
@@ -36,23 +57,42 @@ def file_digest(data: bytes) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The raw bytes of an input file, refusing what is missing, unreadable or too big."""
+    """The raw bytes of an input file, refusing what is missing, unreadable, too big, or
+    not a regular file (a named pipe would hang, /dev/zero never ends)."""
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
     if path.is_dir():
         raise InputFileError(f"{path}: is a folder, not a file")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputFileError(
-                f"{path}: {size / 1024 / 1024:.0f} MB is larger than the "
-                f"{MAX_BYTES // 1024 // 1024} MB limit for one transcript; split it"
-            )
-        return path.read_bytes()
+        # Opened without blocking: opening a named pipe would wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = _regular_file(path, handle)
+            size = info.st_size
+            if size > MAX_BYTES:
+                raise InputFileError(
+                    f"{path}: {size / 1024 / 1024:.0f} MB is larger than the "
+                    f"{MAX_BYTES // 1024 // 1024} MB limit for one transcript; split it"
+                )
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:  # grew while being read
+            raise InputFileError(f"{path}: is larger than the {MAX_BYTES // 1024 // 1024} MB limit")
+        return data
     except PermissionError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _regular_file(path: Path, handle: Any) -> Any:
+    """The status of an open file, refusing devices, pipes and sockets."""
+    info = os.fstat(handle.fileno())
+    if not stat.S_ISREG(info.st_mode):
+        raise InputFileError(
+            f"{path}: is not a regular file (a device, a named pipe or a socket); "
+            "give the transcript file itself"
+        )
+    return info
 
 
 def decode(data: bytes, *, where: str, encoding: str | None = None) -> tuple[str, str]:
@@ -140,3 +180,107 @@ def _check_text(text: str, where: str) -> str:
             "encoding (pass --encoding if you know it)"
         )
     return text
+
+
+# -- zip containers and their XML ------------------------------------------------------
+
+
+def open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
+    """A zip container whose directory promises nothing a transcript or a sheet never
+    needs: refused when it has too many members, or members that inflate too far (a zip
+    bomb), judged on the sizes declared before anything is inflated. :func:`read_member`
+    then holds each member to its declared size while inflating it."""
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise InputFileError(
+            f"{where}: is not a valid {kind} file (damaged, or another format renamed); "
+            "open and re-save it in the program that made it"
+        ) from exc
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise _bomb(where, kind, f"it holds {len(members):,} files")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > ZIP_MAX_MEMBER_BYTES:
+            raise _bomb(where, kind, f"{member.filename} inflates to {_mb(member.file_size)}")
+        ratio = member.file_size / max(1, member.compress_size)
+        if member.file_size > ZIP_RATIO_FROM and ratio > ZIP_MAX_RATIO:
+            raise _bomb(
+                where,
+                kind,
+                f"{member.filename} inflates {ratio:,.0f} times (to {_mb(member.file_size)})",
+            )
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise _bomb(where, kind, f"its files inflate to {_mb(total)} in all")
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, where: str, limit: int = ZIP_MAX_MEMBER_BYTES) -> bytes:
+    """One member's bytes, inflated a block at a time and refused as soon as they pass
+    ``limit`` or the size the zip declared for them."""
+    try:
+        info = archive.getinfo(name)
+        chunks, size = [], 0
+        with archive.open(info) as member:
+            while block := member.read(1024 * 1024):
+                size += len(block)
+                if size > min(limit, info.file_size):
+                    raise _bomb(where, "zip", f"{name} inflates past {_mb(min(limit, info.file_size))}")
+                chunks.append(block)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
+        if isinstance(exc, InputFileError):
+            raise
+        raise InputFileError(f"{where}: {name} cannot be read ({exc}); the file is damaged") from exc
+    return b"".join(chunks)
+
+
+def parse_xml(data: bytes, where: str, *, max_elements: int = XML_MAX_ELEMENTS) -> Any:
+    """The root element of an XML member, with no DOCTYPE (so no entity, external or
+    amplifying: office files never declare any) and at most ``max_elements`` elements,
+    counted in a first streaming pass that keeps nothing."""
+    import io
+
+    from lxml import etree
+
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise InputFileError(
+            f"{where}: its XML declares a DOCTYPE or entities, which office programs never "
+            "write; open it in your word processor or spreadsheet and save it again"
+        )
+    options = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+    count = 0
+    try:
+        for _event, element in etree.iterparse(io.BytesIO(data), events=("end",), **options):
+            count += 1
+            if count > max_elements:
+                raise InputFileError(
+                    f"{where}: holds more than {max_elements:,} XML elements; it is not a "
+                    "transcript or sheet vmatrix can read (split it, or save it again)"
+                )
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:  # keep the counting pass flat
+                del element.getparent()[0]
+        root = etree.fromstring(data, etree.XMLParser(**options))
+    except etree.XMLSyntaxError as exc:
+        raise InputFileError(f"{where}: its XML is damaged ({exc}); open and save it again") from exc
+    if root.getroottree().docinfo.doctype or next(root.iter(etree.Entity), None) is not None:
+        raise InputFileError(
+            f"{where}: its XML holds entity references, which office programs never write; "
+            "open it in your word processor and save it again"
+        )
+    return root
+
+
+def _bomb(where: str, kind: str, what: str) -> InputFileError:
+    return InputFileError(
+        f"{where}: {what}, beyond what a {kind} file holds (a damaged or malicious file); "
+        "open it in the program that made it and save it again"
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vmatrix.errors import InputFileError
-from vmatrix.files import decode, file_digest, read_bytes
+from vmatrix.files import decode, file_digest, open_zip, read_bytes, read_member
 from vmatrix.textnorm import fold
 
 _DELIMITERS = ",;\t|"
@@ -125,13 +125,23 @@ def _sniff(text: str) -> str:
         return ","
 
 
+# What one worksheet may make vmatrix build: cells holding something, and cells looked at
+# (the empty ones included), so a far-away cell (XFD1048576) or a merged range over the
+# whole sheet costs nothing.
+XLSX_MAX_CELLS = 1_000_000
+XLSX_MAX_SCANNED = 20_000_000
+XLSX_MAX_MERGED = 100_000
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
     data = read_bytes(path)
+    where = str(path)
+    archive = open_zip(data, where, ".xlsx")
     try:
         import openpyxl
 
-        # Not read-only: merged cells are only known to a full load (about 30% slower).
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only: rows are streamed from the file, never the sheet's declared dimensions.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors on damaged files
         raise InputFileError(f"{path}: cannot be read as an Excel workbook ({exc})") from exc
     try:
@@ -143,38 +153,119 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
             raise InputFileError(
                 f"{path}: has no sheet {sheet!r}; its sheets are {', '.join(book.sheetnames)}"
             )
-        values = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        _fill_merged(values, ws.merged_cells.ranges)
         title, names = ws.title, list(book.sheetnames)
+        try:
+            values = _xlsx_values(ws, where)
+        except InputFileError:
+            raise
+        except Exception as exc:
+            raise InputFileError(f"{path}: the sheet {title!r} cannot be read ({exc})") from exc
+        member = getattr(ws, "_worksheet_path", None)
+        if member:
+            _fill_merged(values, _merged_ranges(archive, member.lstrip("/"), where))
     finally:
         book.close()
     if not values:
         raise InputFileError(f"{path}: the sheet {title!r} is empty")
-    headers = [h.strip() for h in values[0]]
+    first = min(values)
+    headers = [h.strip() for h in values[first]]
     rows = [
         (number, [_restore(c) for c in cells])
-        for number, cells in enumerate(values[1:], start=2)
-        if any(c.strip() for c in cells)
+        for number, cells in sorted(values.items())
+        if number > first and any(c.strip() for c in cells)
     ]
-    return Sheet(path, headers, rows, None, None, title, names, sha256=file_digest(data))
+    return Sheet(path, headers, rows, None, None, title, names, sha256=file_digest(data), header_row=1)
 
 
-def _fill_merged(values: list[list[str]], ranges: Any) -> None:
+def _xlsx_values(ws: Any, where: str) -> dict[int, list[str]]:
+    """The rows holding something, by row number, each cut after its last filled cell."""
+    ws.reset_dimensions()  # never trust the <dimension> a file declares
+    values: dict[int, list[str]] = {}
+    cells = scanned = 0
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        scanned += len(row) + 1
+        if scanned > XLSX_MAX_SCANNED:
+            raise InputFileError(f"{where}: its sheet {ws.title!r} spreads over too many cells ({_beyond})")
+        last = len(row)
+        while last and row[last - 1] is None:
+            last -= 1
+        if not last:
+            continue
+        cells += last
+        if cells > XLSX_MAX_CELLS:
+            raise InputFileError(
+                f"{where}: its sheet {ws.title!r} holds more than {XLSX_MAX_CELLS:,} cells ({_beyond})"
+            )
+        values[number] = [_cell(v) for v in row[:last]]
+    # Every row as wide as the widest, as the spreadsheet shows them.
+    width = max((len(cells) for cells in values.values()), default=0)
+    if width * len(values) > XLSX_MAX_CELLS * 4:
+        raise InputFileError(
+            f"{where}: its sheet {ws.title!r} spreads {len(values):,} rows over {width:,} columns ({_beyond})"
+        )
+    for cells in values.values():
+        cells.extend([""] * (width - len(cells)))
+    return values
+
+
+_beyond = "beyond what a coding sheet holds; copy the rows you need into a new sheet"
+
+
+def _merged_ranges(archive: Any, member: str, where: str) -> list[tuple[int, int, int]]:
+    """``(first row, last row, column)`` of each merged block of a worksheet (read-only
+    workbooks do not know them), read from its XML without building it."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    if member not in archive.namelist():
+        return []
+    found: list[tuple[int, int, int]] = []
+    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+    stream = io.BytesIO(read_member(archive, member, where))
+    try:
+        for _event, element in etree.iterparse(
+            stream, events=("end",), tag=tag, resolve_entities=False, no_network=True, load_dtd=False
+        ):
+            ref = element.get("ref") or ""
+            element.clear()
+            try:
+                min_col, min_row, _max_col, max_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                continue
+            found.append((min_row, max_row, min_col))
+            if len(found) > XLSX_MAX_MERGED:
+                raise InputFileError(
+                    f"{where}: holds more than {XLSX_MAX_MERGED:,} merged blocks ({_beyond})"
+                )
+    except etree.XMLSyntaxError as exc:
+        raise InputFileError(f"{where}: its sheet XML is damaged ({exc}); open and save it again") from exc
+    return found
+
+
+def _fill_merged(values: dict[int, list[str]], ranges: list[tuple[int, int, int]]) -> None:
     """Give every row of a merged block the value of its first cell.
 
     Researchers merge a column's cells over the rows of one interview ("Entretien 10"
     once for eight verbatims); a spreadsheet stores the value in the first cell only.
     The value is copied down the block's first column, not across: a title merged over
-    the columns stays one cell.
+    the columns stays one cell. Only rows holding something are filled, so a block
+    reaching row 1,048,576 costs no more than the rows it covers.
     """
-    for merged in ranges:
-        top, column = merged.min_row - 1, merged.min_col - 1
-        if top >= len(values) or column >= len(values[top]):
+    if not ranges:
+        return
+    import bisect
+
+    numbers = sorted(values)
+    for top, bottom, column in ranges:
+        first = values.get(top)
+        if first is None or column - 1 >= len(first):
             continue
-        value = values[top][column]
-        for r in range(top + 1, min(merged.max_row, len(values))):
-            if column < len(values[r]):
-                values[r][column] = value
+        value = first[column - 1]
+        for number in numbers[bisect.bisect_right(numbers, top) : bisect.bisect_right(numbers, bottom)]:
+            cells = values[number]
+            if column - 1 >= len(cells):
+                cells.extend([""] * (column - len(cells)))
+            cells[column - 1] = value
 
 
 def _cell(value: object) -> str:

@@ -8,6 +8,7 @@ document as soon as it is parsed, all inside one transaction.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -67,17 +68,37 @@ class _Planned:
     row: MetaRow | None = None  # the --meta row naming the file, if any
 
 
-def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Transcript files under ``paths``; folders are searched recursively."""
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """Transcript files under ``paths``; folders are searched recursively.
+
+    Returns ``(files, problems, warnings)``. A folder search keeps regular files only,
+    and passes over a symbolic link leading out of the folders given (``passwd.txt ->
+    /etc/passwd``) with a warning; a file named on the command line is read even through
+    a link (and refused if it is no regular file).
+    """
     files: list[Path] = []
     problems: list[str] = []
+    warnings: list[str] = []
+    folders = [Path(os.path.realpath(p)) for p in paths if p.is_dir()]
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not _passed_over(p, path)
-            )
+            found = []
+            for p in sorted(path.rglob("*")):
+                if p.suffix.lower() not in SUFFIXES or _passed_over(p, path):
+                    continue
+                real = Path(os.path.realpath(p))
+                if real != p.absolute() and not any(real.is_relative_to(f) for f in folders):
+                    warnings.append(
+                        f"{p}: skipped, a link to {real} outside the folders given "
+                        "(name it on the command line to ingest it)"
+                    )
+                elif p.is_dir():
+                    continue
+                elif not p.is_file():
+                    if p.exists() or p.is_symlink():
+                        warnings.append(f"{p}: skipped, not a regular file (a device, a pipe, a broken link)")
+                else:
+                    found.append(p)
             if not found:
                 problems.append(f"{path}: holds no transcripts ({', '.join(sorted(SUFFIXES))})")
             files.extend(found)
@@ -92,7 +113,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
         if resolved not in seen:
             seen.add(resolved)
             unique.append(file)
-    return unique, problems
+    return unique, problems, warnings
 
 
 def _unread_documents(paths: list[Path]) -> list[str]:
@@ -131,7 +152,8 @@ def plan(
     """Read and check every file; raises :class:`BadInputFiles` unless ``skip_bad``."""
     report = IngestReport()
     metadata: Metadata | None = read_metadata(meta) if meta else None
-    files, problems = collect_files(paths)
+    files, problems, warnings = collect_files(paths)
+    report.warnings.extend(warnings)
     report.warnings.extend(_unread_documents(paths))
     planned: list[_Planned] = []
     for path in files:

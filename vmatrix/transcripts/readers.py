@@ -9,14 +9,13 @@ reason and what to do.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vmatrix.errors import InputFileError
-from vmatrix.files import decode, file_digest, read_bytes
+from vmatrix.files import decode, file_digest, open_zip, parse_xml, read_bytes, read_member
 from vmatrix.textnorm import normalise_stored
 from vmatrix.transcripts.segment import Turn, match_label
 
@@ -108,36 +107,18 @@ def _refuse_other_formats(data: bytes, suffix: str, where: str) -> None:
         )
 
 
-def _open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
-    import io
-
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise InputFileError(
-            f"{where}: is not a valid {kind} file (damaged, or another format renamed); "
-            f"open and re-save it in your word processor"
-        ) from exc
-
-
 def _read_docx(data: bytes, where: str) -> str:
-    import io
-
-    archive = _open_zip(data, where, ".docx")
-    if "word/document.xml" not in archive.namelist():
-        if "content.xml" in archive.namelist():
+    archive = open_zip(data, where, ".docx")
+    names = archive.namelist()
+    if "word/document.xml" not in names:
+        if "content.xml" in names:
             raise InputFileError(f"{where}: is an OpenDocument text named .docx; rename it to .odt")
         raise InputFileError(f"{where}: is a zip file but not a Word document")
-    try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-        lines = list(_docx_lines(document.element.body))
-    except InputFileError:
-        raise
-    except Exception as exc:  # python-docx raises many types on damaged files
-        raise InputFileError(f"{where}: cannot be read as a Word document ({exc})") from exc
-    return _join_paragraphs(lines)
+    root = parse_xml(read_member(archive, "word/document.xml", where), where)
+    body = root.find(_W + "body")
+    if root.tag != _W + "document" or body is None:
+        raise InputFileError(f"{where}: cannot be read as a Word document (no document body)")
+    return _join_paragraphs(list(_docx_lines(body)))
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -277,78 +258,82 @@ def _table_lines(rows: list[list[str]]) -> list[str]:
 
 
 def _read_odt(data: bytes, where: str) -> str:
-    import io
-
-    archive = _open_zip(data, where, ".odt")
-    if "content.xml" not in archive.namelist():
-        if "word/document.xml" in archive.namelist():
+    archive = open_zip(data, where, ".odt")
+    names = archive.namelist()
+    if "content.xml" not in names:
+        if "word/document.xml" in names:
             raise InputFileError(f"{where}: is a Word document named .odt; rename it to .docx")
         raise InputFileError(f"{where}: is a zip file but not an OpenDocument text")
-    try:
-        from odf.opendocument import load
-
-        document = load(io.BytesIO(data))
-        lines = list(_odt_lines(document.text))
-    except Exception as exc:  # odfpy raises XML and zip errors of many kinds
-        raise InputFileError(f"{where}: cannot be read as an OpenDocument text ({exc})") from exc
-    return _join_paragraphs(lines)
+    root = parse_xml(read_member(archive, "content.xml", where), where)
+    text = root.find(f"{_OFFICE}body/{_OFFICE}text")
+    if text is None:
+        raise InputFileError(f"{where}: cannot be read as an OpenDocument text (no text body)")
+    return _join_paragraphs(list(_odt_lines(text, where)))
 
 
-_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 # Not the document's text: the deleted text of tracked changes, footnotes and endnotes
 # (they would land in the middle of a sentence), comments, frames and text boxes.
 _ODT_SKIPPED = {
-    (_TEXT_NS, "tracked-changes"),
-    (_TEXT_NS, "note"),
-    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation"),
-    ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0", "frame"),
+    _TEXT + "tracked-changes",
+    _TEXT + "note",
+    _OFFICE + "annotation",
+    "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame",
 }
+# A run of spaces is written <text:s text:c="N"/>; a count past this is no transcript.
+_ODT_MAX_SPACES = 1000
 
 
-def _odt_lines(node: Any) -> Iterator[str]:
+def _odt_lines(node: Any, where: str) -> Iterator[str]:
     """Paragraphs and headings in document order (lists and sections included), tables as lines."""
-    for child in node.childNodes:
-        qname = getattr(child, "qname", None)
-        if qname in _ODT_SKIPPED:
+    for child in node:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _ODT_SKIPPED:
             continue
-        if qname in ((_TEXT_NS, "p"), (_TEXT_NS, "h")):
-            yield _odt_inline(child)
-        elif qname == (_TABLE_NS, "table"):
+        if tag in (_TEXT + "p", _TEXT + "h"):
+            yield _odt_inline(child, where)
+        elif tag == _TABLE + "table":
             rows = [
-                ["\n".join(_odt_lines(cell)) for cell in _odt_descendants(row, (_TABLE_NS, "table-cell"))]
-                for row in _odt_descendants(child, (_TABLE_NS, "table-row"))
+                ["\n".join(_odt_lines(cell, where)) for cell in _odt_descendants(row, _TABLE + "table-cell")]
+                for row in _odt_descendants(child, _TABLE + "table-row")
             ]
             yield from _table_lines(rows)
-        elif getattr(child, "childNodes", None):
-            yield from _odt_lines(child)
+        elif len(child):
+            yield from _odt_lines(child, where)
 
 
-def _odt_descendants(node: Any, qname: tuple[str, str]) -> Iterator[Any]:
-    for child in node.childNodes:
-        if getattr(child, "qname", None) == qname:
+def _odt_descendants(node: Any, tag: str) -> Iterator[Any]:
+    for child in node:
+        if child.tag == tag:
             yield child
-        elif getattr(child, "qname", None) != (_TABLE_NS, "table") and getattr(child, "childNodes", None):
-            yield from _odt_descendants(child, qname)
+        elif child.tag != _TABLE + "table" and len(child):
+            yield from _odt_descendants(child, tag)
 
 
-def _odt_inline(node: Any) -> str:
-    parts: list[str] = []
-    for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE:
-            parts.append(child.data)
-            continue
-        qname = getattr(child, "qname", None)
-        if qname in _ODT_SKIPPED:
-            continue
-        if qname == (_TEXT_NS, "s"):
-            parts.append(" " * int(child.getAttrNS(_TEXT_NS, "c") or 1))
-        elif qname == (_TEXT_NS, "tab"):
+def _odt_inline(node: Any, where: str) -> str:
+    parts: list[str] = [node.text or ""]
+    for child in node:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _ODT_SKIPPED:
+            pass
+        elif tag == _TEXT + "s":
+            count = (child.get(_TEXT + "c") or "1").strip()
+            spaces = int(count) if count.isdigit() else 1
+            if spaces > _ODT_MAX_SPACES:
+                raise InputFileError(
+                    f"{where}: asks for a run of {spaces:,} spaces (text:s), more than a transcript "
+                    "holds (a damaged or malicious file); open it in LibreOffice and save it again"
+                )
+            parts.append(" " * spaces)
+        elif tag == _TEXT + "tab":
             parts.append("\t")
-        elif qname == (_TEXT_NS, "line-break"):
+        elif tag == _TEXT + "line-break":
             parts.append("\n")
         else:
-            parts.append(_odt_inline(child))
+            parts.append(_odt_inline(child, where))
+        parts.append(child.tail or "")
     return "".join(parts)
 
 
