@@ -62,3 +62,49 @@ def suggest_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Corpus(path, create=True) as corpus:
         ingest(corpus, [DATA / "suggest"])
     return path
+
+
+# tests/data/learn/: in each interview, two answers speak of the tablet on the move (localisation), one of
+# keeping data safe (securite), one of time saved (fonctionnelle). Only "tablette" comes
+# back in every localisation answer; "chantier" and "atelier" are said in one interview.
+ANSWERS = {
+    "e1": [
+        ("Les techniciens consultent la tablette", "localisation"),
+        ("Avec la tablette ils répondent", "localisation"),
+        ("On fait une sauvegarde", "securite"),
+        ("La facture part le jour même", "fonctionnelle"),
+    ],
+    "e2": [
+        ("La tablette les suit partout", "localisation"),
+        ("Ils gardent la tablette", "localisation"),
+        ("Les mots de passe changent", "securite"),
+        ("Les bons de commande sont saisis", "fonctionnelle"),
+    ],
+    "e3": [
+        ("Le chauffeur prend la tablette", "localisation"),
+        ("Les éleveurs suivent la réunion", "localisation"),
+        ("Une copie des données part", "securite"),
+        ("Le logiciel calcule les paies", "fonctionnelle"),
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def learn_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/learn/ ingested, each answer above coded with its value form."""
+    from vmatrix.corpus.store import CodeRow, Corpus
+    from vmatrix.transcripts.ingest import ingest
+
+    path = tmp_path_factory.mktemp("learn") / "corpus.db"
+    with Corpus(path, create=True) as corpus:
+        ingest(corpus, [DATA / "learn"])
+        codes = []
+        for doc_id, answers in ANSWERS.items():
+            text = corpus.text(doc_id)
+            for opening, value in answers:
+                start = text.index(opening)
+                end = text.index("\n", start) if "\n" in text[start:] else len(text)
+                codes.append(CodeRow("codes.csv", len(codes) + 2, doc_id, start, end, [value], coder="A"))
+        with corpus.transaction():
+            corpus.replace_sheet("codes.csv", "codes.csv", "0", codes)
+    return path

