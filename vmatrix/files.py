@@ -56,9 +56,11 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_bytes(path: Path) -> bytes:
-    """The raw bytes of an input file, refusing what is missing, unreadable, too big, or
+def read_bytes(path: Path, *, limit: int | None = None, what: str = "one transcript; split it") -> bytes:
+    """The raw bytes of an input file, refusing what is missing, unreadable, bigger than
+    ``limit`` (:data:`MAX_BYTES` unless given; ``what`` says what the limit is for), or
     not a regular file (a named pipe would hang, /dev/zero never ends)."""
+    limit = MAX_BYTES if limit is None else limit
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
     if path.is_dir():
@@ -69,14 +71,14 @@ def read_bytes(path: Path) -> bytes:
         with os.fdopen(fd, "rb") as handle:
             info = _regular_file(path, handle)
             size = info.st_size
-            if size > MAX_BYTES:
+            if size > limit:
                 raise InputFileError(
                     f"{path}: {size / 1024 / 1024:.0f} MB is larger than the "
-                    f"{MAX_BYTES // 1024 // 1024} MB limit for one transcript; split it"
+                    f"{limit // 1024 // 1024} MB limit for {what}"
                 )
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:  # grew while being read
-            raise InputFileError(f"{path}: is larger than the {MAX_BYTES // 1024 // 1024} MB limit")
+            data = handle.read(limit + 1)
+        if len(data) > limit:  # grew while being read
+            raise InputFileError(f"{path}: is larger than the {limit // 1024 // 1024} MB limit")
         return data
     except PermissionError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
@@ -204,6 +206,12 @@ def open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
         raise _bomb(where, kind, f"it holds {len(members):,} files")
     total = 0
     for member in members:
+        name = member.filename.replace("\\", "/")
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in name.split("/"):
+            raise InputFileError(
+                f"{where}: holds a file named {member.filename!r}, outside the archive (a damaged or "
+                "malicious file); refused"
+            )
         total += member.file_size
         if member.file_size > ZIP_MAX_MEMBER_BYTES:
             raise _bomb(where, kind, f"{member.filename} inflates to {_mb(member.file_size)}")
