@@ -251,6 +251,7 @@ from vmatrix.cli import (  # noqa: E402,F401
     docs,
     evaluate,
     export,
+    import_,
     ingest,
     lexicon,
     matrix,

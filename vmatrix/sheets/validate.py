@@ -9,7 +9,7 @@ researcher can fix the sheet in one pass. Errors block storing; warnings and not
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 from vmatrix.coding.codebook import FACETS, Code, Codebook, Facet
 from vmatrix.corpus.anchor import Anchor, Finder, context_of
 from vmatrix.corpus.documents import DocumentIndex
-from vmatrix.corpus.store import CodeRow, Corpus
+from vmatrix.corpus.store import CodeRow, Corpus, Document
 from vmatrix.sheets.sheet import (
     CodingSheet,
     SheetRow,
@@ -96,17 +96,35 @@ class Validation:
 
 
 @dataclass
+class Pending:
+    """A document about to be stored with the codes checked against it (a project being
+    imported): its text and segments as they will be stored."""
+
+    document: Document
+    text: str
+    turns: list[tuple[int, int]]  # (start, end) of each segment
+
+
+@dataclass
 class _Context:
     corpus: Corpus
     codebook: Codebook
     documents: DocumentIndex
     finders: dict[str, Finder] = field(default_factory=dict)
+    pending: dict[str, Pending] = field(default_factory=dict)
 
     def finder(self, doc_id: str) -> Finder:
         if doc_id not in self.finders:
-            turns = self.corpus.segments(doc_id)
-            between = tuple((a.end, b.start) for a, b in pairwise(turns) if a.end < b.start)
-            self.finders[doc_id] = Finder(self.corpus.text(doc_id), between_turns=between)
+            given = self.pending.get(doc_id)
+            if given is not None:
+                text, turns = given.text, given.turns
+            else:
+                text, turns = (
+                    self.corpus.text(doc_id),
+                    [(s.start, s.end) for s in self.corpus.segments(doc_id)],
+                )
+            between = tuple((a[1], b[0]) for a, b in pairwise(turns) if a[1] < b[0])
+            self.finders[doc_id] = Finder(text, between_turns=between)
         return self.finders[doc_id]
 
 
@@ -648,7 +666,33 @@ def validate_sheets(
         for path in paths
         for name in (worksheets if path.suffix.lower() in (".xlsx", ".xlsm") else [None])
     ]
-    context = _Context(corpus, codebook, DocumentIndex(corpus.documents()))
+    return check_sheets(corpus, sheets, codebook, dry_run=dry_run, forget=forget)
+
+
+def check_sheets(
+    corpus: Corpus,
+    sheets: list[CodingSheet],
+    codebook: Codebook,
+    *,
+    dry_run: bool = False,
+    forget: Sequence[str] = (),
+    pending: Sequence[Pending] = (),
+    before_storing: Callable[[], None] | None = None,
+    source: Callable[[CodingSheet], str] = lambda s: str(s.path.resolve()),
+) -> Validation:
+    """Check coding sheets already read (from files, or built from an imported project)
+    and store them as :func:`validate_sheets` does.
+
+    ``pending`` documents are checked against as if stored; ``before_storing`` runs in
+    the storing transaction first (it stores them), so documents and codes are written
+    together or not at all.
+    """
+    context = _Context(
+        corpus,
+        codebook,
+        DocumentIndex([*corpus.documents(), *(p.document for p in pending)]),
+        pending={p.document.id: p for p in pending},
+    )
     reports: list[SheetReport] = []
     findings: list[Finding] = []
     stored_names = [s["name"] for s in corpus.sheets()]
@@ -689,12 +733,14 @@ def validate_sheets(
     result = Validation(reports, findings, anchors)
     if result.ok and not dry_run:
         with corpus.transaction():
+            if before_storing is not None:
+                before_storing()
             for name in forget:
                 if name not in names:  # else the sheet validated now replaces it anyway
                     result.forgotten[name] = corpus.forget_sheet(name)
             for report, coding_sheet in zip(reports, sheets, strict=True):
                 report.replaced = corpus.replace_sheet(
-                    report.name, str(coding_sheet.path.resolve()), coding_sheet.sha256, report.codes
+                    report.name, source(coding_sheet), coding_sheet.sha256, report.codes
                 )
         result.stored = True
     return result

@@ -203,7 +203,11 @@ def plan(
 def _plan_one(path: Path, metadata: Metadata | None, encoding: str | None) -> _Planned:
     source = read_source(path, encoding=encoding)
     row = metadata.find(path) if metadata else None
-    doc_id = (row.id if row and row.id else None) or document_id(path)
+    return _planned(source, (row.id if row and row.id else None) or document_id(path), row)
+
+
+def _planned(source: Source, doc_id: str, row: MetaRow | None) -> _Planned:
+    path = source.path
     number = row.number if row else None
     label = (row.label if row and row.label else None) or default_label(doc_id, number)
     if source.turns is not None:
@@ -265,6 +269,45 @@ def ingest(
     Metadata comes only from ``meta`` rows naming a document; see :func:`_merge_metadata`.
     """
     planned, report = plan(paths, meta=meta, encoding=encoding, skip_bad=skip_bad)
+    return store_planned(
+        corpus, planned, report, n_process=n_process, progress=progress, replace_meta=replace_meta
+    )
+
+
+@dataclass
+class GivenText:
+    """A transcript that is not a file of its own (a document of a REFI-QDA project): its
+    text already read, its id and metadata already known."""
+
+    source: Source
+    doc_id: str
+    label: str | None = None
+    number: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+def plan_given(texts: list[GivenText]) -> list[_Planned]:
+    """The first pass of ingest for texts read elsewhere: segmented, checked, nothing written.
+
+    Their metadata counts as a --meta row naming each document.
+    """
+    return [
+        _planned(g.source, g.doc_id, MetaRow(0, None, g.doc_id, g.number, g.label, dict(g.attributes)))
+        for g in texts
+    ]
+
+
+def store_planned(
+    corpus: Corpus,
+    planned: list[_Planned],
+    report: IngestReport | None = None,
+    *,
+    n_process: int = 1,
+    progress: Progress | None = None,
+    replace_meta: bool = False,
+) -> IngestReport:
+    """The second pass of ingest: parse what is new or changed and store it, in one transaction."""
+    report = report or IngestReport()
     existing = {doc.id: doc for doc in corpus.documents()}
     for item in planned:
         old = existing.get(item.doc_id)
