@@ -172,15 +172,25 @@ def _heat_panel(analysis: Analysis, ax: Any, matrix: Matrix, options: MatrixOpti
             if label in table.cols:
                 diagonal[r, table.cols.index(label)] = True
     values = np.ma.masked_array(np.array(matrix.cells, dtype=float), mask=diagonal)
-    import matplotlib as mpl
-
-    cmap = mpl.colormaps[_CMAP].with_extremes(bad=_DIAGONAL)
-    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=top, aspect="equal", interpolation="nearest")
+    # Cells as vector quads (pcolormesh), not a raster image: sharp in SVG and PDF, and small.
+    image = ax.pcolormesh(values, cmap=_CMAP, vmin=0, vmax=top, edgecolors="white", linewidth=1.2)
+    ax.set_facecolor(_DIAGONAL)  # the masked diagonal shows the axes' background
+    ax.set_xlim(0, cols)
+    ax.set_ylim(rows, 0)
+    ax.set_aspect("equal")
     digits = 2 if options.measure in ("jaccard", "c") and not options.percent else 1
     for r in range(rows):
         for c in range(cols):
             if diagonal[r, c]:
-                ax.text(c, r, str(table.row_units[r]), ha="center", va="center", fontsize=8, weight="bold")
+                ax.text(
+                    c + 0.5,
+                    r + 0.5,
+                    str(table.row_units[r]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    weight="bold",
+                )
                 continue
             value = matrix.cells[r][c]
             if not value:
@@ -189,8 +199,8 @@ def _heat_panel(analysis: Analysis, ax: Any, matrix: Matrix, options: MatrixOpti
             text = f"{_number(value, digits)}\n{mark}" if mark else _number(value, digits)
             dark = value / top > 0.55
             ax.text(
-                c,
-                r,
+                c + 0.5,
+                r + 0.5,
                 text,
                 ha="center",
                 va="center",
@@ -198,17 +208,13 @@ def _heat_panel(analysis: Analysis, ax: Any, matrix: Matrix, options: MatrixOpti
                 linespacing=1.0,
                 color="white" if dark else "#111111",
             )
-    ax.set_xticks(range(cols), [analysis.display(table.cols_key, c) for c in table.cols])
-    ax.set_yticks(range(rows), [analysis.display(table.rows_key, r) for r in table.rows])
+    ax.set_xticks([c + 0.5 for c in range(cols)], [analysis.display(table.cols_key, c) for c in table.cols])
+    ax.set_yticks([r + 0.5 for r in range(rows)], [analysis.display(table.rows_key, r) for r in table.rows])
     ax.tick_params(axis="x", rotation=45, length=0)
     ax.tick_params(axis="y", length=0)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
         label.set_rotation_mode("anchor")
-    ax.set_xticks([x - 0.5 for x in range(1, cols)], minor=True)
-    ax.set_yticks([y - 0.5 for y in range(1, rows)], minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.2)
-    ax.tick_params(which="minor", length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
     return image
