@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from vmatrix.coding import negation
 from vmatrix.coding.lexicon import Lexicon, Pattern, Reading
+from vmatrix.coding.strings import LEMMA, NORM, ORTH, POS, Strings
 from vmatrix.errors import CorpusError
 from vmatrix.textnorm import fold
 
@@ -114,7 +115,7 @@ class Restored:
     spaces: Any  # whether a space follows,
     starts: Any  # and the character offset of the word in the concatenated segments
     lengths: Any  # and its length in characters
-    strings: Any  # the StringStore the hashes resolve in
+    strings: Strings  # the strings the hashes stand for
     documents: list[int] = field(default_factory=list)  # segments of each document restored
     norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
     _idx: list[int] | None = None
@@ -142,15 +143,11 @@ class LexiconMatcher:
     """The matchers of one lexicon, built once and run on every document."""
 
     def __init__(self, lexicon: Lexicon, values: Iterable[str] | None = None) -> None:
-        from spacy.attrs import LOWER
-        from spacy.vocab import Vocab
-
         self.lexicon = lexicon
         wanted = list(values) if values is not None else list(lexicon.values)
-        # A private vocabulary whose LOWER is the folded surface form (for the patterns
-        # spaCy's Matcher runs).
-        self.vocab = Vocab(lex_attr_getters={LOWER: fold})
-        self.strings = self.vocab.strings
+        # The hashes of every string seen, as spaCy computes them (spaCy is not imported).
+        self.strings = Strings()
+        self._vocab: Any = None  # spaCy's, made only for the patterns its Matcher runs
         self.norm_phrases = PhraseTable()  # over NORM
         self.surface_phrases = PhraseTable()  # over the folded words
         self.entries: dict[int, Entry] = {}
@@ -237,6 +234,19 @@ class LexiconMatcher:
         if not required:
             self._unanchored.append(len(self.token_patterns) - 1)
 
+    @property
+    def vocab(self) -> Any:
+        """spaCy's vocabulary, whose LOWER is the folded word, for the patterns only spaCy's
+        Matcher runs (made, and spaCy imported, when the first one is added)."""
+        if self._vocab is None:
+            from spacy.attrs import LOWER
+            from spacy.vocab import Vocab
+
+            self._vocab = Vocab(lex_attr_getters={LOWER: fold})
+            for text in self.strings:
+                self._vocab.strings.add(text)
+        return self._vocab
+
     def _cue_table(self, words: Iterable[str]) -> tuple[_Keys, Any]:
         import numpy
 
@@ -254,9 +264,12 @@ class LexiconMatcher:
         in order, read straight from their arrays: no spaCy Doc is built. Several
         documents restored together are matched in one go (``Restored.documents``: the
         segments of each)."""
+        return self.restore_read([read_docbin(docbin) for docbin in docbins])
+
+    def restore_read(self, parts: list[StoredParse]) -> Restored:
+        """:meth:`restore` for DocBins already read by :func:`read_docbin`."""
         import numpy
 
-        parts = [_read_docbin(docbin) for docbin in docbins]
         if len(parts) == 1:
             orth, norm, pos, lemma, spaces, lengths, _ = parts[0]
         else:
@@ -392,12 +405,14 @@ class LexiconMatcher:
     def _doc(self, restored: Restored, start: int, end: int) -> Doc:
         """Tokens ``start:end`` as a spaCy Doc, for the patterns only spaCy's Matcher runs."""
         import numpy
-        from spacy.attrs import LEMMA, NORM, POS
         from spacy.tokens import Doc
 
+        orths = restored.orths[start:end].tolist()
+        for h in set(orths):
+            self.vocab.strings.add(self.strings[h])
         doc = Doc(
             self.vocab,
-            words=restored.orths[start:end].tolist(),
+            words=orths,
             spaces=restored.spaces[start:end].tolist(),
         )
         if len(doc):
@@ -454,12 +469,15 @@ class LexiconMatcher:
         return _keep_only(restored.lowers, *self._word_cues)
 
 
-def _read_docbin(docbin: bytes) -> tuple[Any, Any, Any, Any, Any, Any, list[str]]:
+# A stored DocBin's ORTH, NORM, POS and LEMMA columns, spaces, segment lengths and strings.
+StoredParse = tuple[Any, Any, Any, Any, Any, Any, list[str]]
+
+
+def read_docbin(docbin: bytes) -> StoredParse:
     """The ORTH, NORM, POS and LEMMA columns, spaces, segment lengths and strings of a
     stored DocBin."""
     import numpy
     import srsly
-    from spacy.attrs import IDS
 
     try:
         # DocBin's own format; no object hook, which would query the extension
@@ -470,8 +488,7 @@ def _read_docbin(docbin: bytes) -> tuple[Any, Any, Any, Any, Any, Any, list[str]
         spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
         lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
         orth, norm, pos, lemma = (
-            numpy.ascontiguousarray(tokens[:, attrs.index(IDS[name])])
-            for name in ("ORTH", "NORM", "POS", "LEMMA")
+            numpy.ascontiguousarray(tokens[:, attrs.index(attr)]) for attr in (ORTH, NORM, POS, LEMMA)
         )
         return orth, norm, pos, lemma, spaces, lengths, msg["strings"]
     except (zlib.error, ValueError, KeyError, TypeError) as exc:
