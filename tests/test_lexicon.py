@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 
 from vmatrix.cli import app
 from vmatrix.coding.codebook import load_codebook
-from vmatrix.coding.lexicon import check_lexicon, load_lexicon, read_lexicon, read_phrases
-from vmatrix.corpus.store import Corpus
+from vmatrix.coding.lexicon import check_lexicon, load_lexicon, read_lexicon
 from vmatrix.errors import CodebookError
 
 runner = CliRunner()
@@ -72,18 +71,6 @@ def test_lexicons_dir_stands_for_its_french_folder(tmp_path: Path) -> None:
     (tmp_path / "codebook.toml").write_text("")
     lexicon, _ = read_lexicon(tmp_path)
     assert lexicon.folder == french
-
-
-@pytest.mark.slow
-def test_readings_are_cached_in_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lexicon = load_lexicon(DATA / "lexicon")
-    with Corpus(tmp_path / "c.db", create=True) as corpus:
-        assert read_phrases(lexicon, corpus) == len(lexicon.phrases())
-        assert lexicon.reading("gagner du temps").norms == ("gagner", "de", "temps")
-        monkeypatch.setattr("vmatrix.transcripts.parse.load_model", lambda: pytest.fail("model loaded"))
-        again = load_lexicon(DATA / "lexicon")
-        assert read_phrases(again, corpus) == 0
-        assert again.readings == lexicon.readings
 
 
 @pytest.mark.slow

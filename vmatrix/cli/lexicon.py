@@ -39,24 +39,16 @@ def check(
     Errors: unreadable files, duplicate keys, bad weights, value ids the codebook does
     not define, value forms without entries, a term under two value forms, patterns
     that do not compile. Warnings: terms the model reads differently from how they are
-    written (what it reads is shown). Loads spaCy's model; readings are cached in the
-    corpus when there is one.
+    written (what it reads is shown). Loads spaCy's model (suggest never does).
 
     Example: vmatrix lexicon check --lexicon my-lexicon/
     """
     from vmatrix.coding.codebook import load_codebook
     from vmatrix.coding.lexicon import check_lexicon
-    from vmatrix.corpus.store import Corpus
     from vmatrix.output.render import Table, render
 
     book = load_codebook(codebook)
-    path = corpus_path()
-    corpus = Corpus(path) if path.is_file() else None
-    try:
-        report = check_lexicon(lexicon, book, corpus)
-    finally:
-        if corpus is not None:
-            corpus.close()
+    report = check_lexicon(lexicon, book)
     problems = report.problems
     rows = [[p.level, p.path.name if p.path else "", p.line or "", p.message] for p in problems]
     table = Table(
@@ -158,9 +150,7 @@ def learn(
     values = list(dict.fromkeys(book.require_value(v) for v in value)) if value else book.value_ids
     lex = load_lexicon(lexicon, book)
     with open_corpus() as corpus:
-        read = read_phrases(lex, corpus)
-        if read:
-            err(f"Read {read} new lexicon phrase(s) with the model; cached in the corpus.")
+        read_phrases(lex, corpus)
         learned = learn_terms(
             corpus,
             documents=doc,

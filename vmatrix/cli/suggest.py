@@ -76,7 +76,7 @@ def suggest(
     Example: vmatrix suggest --doc entretien-10 --value localisation --format json
     """
     from vmatrix.coding.codebook import load_codebook
-    from vmatrix.coding.lexicon import load_lexicon, overlay, read_phrases
+    from vmatrix.coding.lexicon import load_lexicon, overlay
     from vmatrix.coding.suggest import suggest as run
     from vmatrix.errors import UsageError
     from vmatrix.output.render import check_destination, render
@@ -94,9 +94,6 @@ def suggest(
         for v in missing:
             warn(f"no lexicon for {v} in {lex.folder}: it is not suggested")
     with open_corpus() as corpus:
-        read = read_phrases(lex, corpus)
-        if read:
-            err(f"Read {read} new lexicon phrase(s) with the model; cached in the corpus.")
         report = run(
             corpus,
             lex,

@@ -12,12 +12,12 @@ A lexicon is a folder of TOML files, one per value form (``lexicons/fr/<value>.t
     weight = 2.0
     pattern = [{ NORM = "ne" }, { NORM = "importer" }, { NORM = { IN = ["ou", "quand"] } }]
 
-Terms and exclusions are *read* by spaCy's model once — the same pipeline and lemma
-repairs as the corpus (:mod:`vmatrix.transcripts.parse`) — because a term written as a lemma is
-not always what the model makes of it ("gagner du temps" reads "gagner de temps").
-The readings are cached in the corpus, one entry per model, phrase by phrase: a
-command needs the model only for phrases it has never read, so ``suggest`` on an
-unchanged lexicon never loads it.
+Terms and exclusions are *read* as the model reads them — the same pipeline and lemma
+repairs as the corpus (:mod:`vmatrix.transcripts.parse`) — because a term written as a
+lemma is not always what the model makes of it ("gagner du temps" reads "gagner de
+temps"). ``suggest`` never loads the model for that: the readings of the bundled
+lexicons ship precompiled, and other phrases are read through the corpus's own words
+(:mod:`vmatrix.coding.readings`). ``lexicon check`` reads every phrase with the model.
 
 Reading a lexicon collects every problem instead of stopping at the first, so that
 ``vmatrix lexicon check`` can list them all; :func:`load_lexicon` refuses a lexicon
@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from vmatrix.corpus.store import Corpus
 
 LANGUAGE = "fr"
-# Bump when what a reading holds, or how it is computed, changes: old caches are ignored.
+# Bump when what a reading holds, or how it is computed, changes: the bundled readings
+# of another version are not used.
 READING_VERSION = 1
 # Token attributes a pattern may test; restored Docs hold these (LOWER is the folded surface).
 PATTERN_ATTRS = ("NORM", "LOWER", "ORTH", "TEXT", "LEMMA", "POS")
@@ -422,35 +423,13 @@ def model_id() -> str:
         return parse.MODEL
 
 
-def cache_key() -> str:
-    return f"lexicon-readings/{model_id()}/v{READING_VERSION}"
-
-
 def read_phrases(lexicon: Lexicon, corpus: Corpus | None = None) -> int:
-    """Give ``lexicon`` the model's reading of every term and exclusion.
+    """Give ``lexicon`` a reading of every term and exclusion without the model (see
+    :func:`vmatrix.coding.readings.read_phrases`); returns how many were read from the
+    corpus's words."""
+    from vmatrix.coding import readings
 
-    Readings come from the corpus cache when it has them; the model is loaded only
-    for phrases never read before, and the new readings are added to the cache.
-    Returns how many phrases the model had to read.
-    """
-    key = cache_key()
-    cached: dict[str, Any] = {}
-    if corpus is not None:
-        blob = corpus.cache_get(key)
-        if blob:
-            try:
-                cached = json.loads(blob)
-            except json.JSONDecodeError:
-                cached = {}
-    phrases = lexicon.phrases()
-    missing = [p for p in phrases if p not in cached]
-    if missing:
-        cached.update({p: r.to_json() for p, r in model_readings(missing).items()})
-        if corpus is not None:
-            with corpus.transaction():
-                corpus.cache_put(key, json.dumps(cached, ensure_ascii=False).encode())
-    lexicon.readings = {p: Reading.from_json(cached[p]) for p in phrases}
-    return len(missing)
+    return readings.read_phrases(lexicon, corpus)
 
 
 def model_readings(phrases: Iterable[str]) -> dict[str, Reading]:
@@ -486,7 +465,7 @@ class CheckReport:
         return [p for p in self.problems if p.level == "warning"]
 
 
-def check_lexicon(folder: Path | None, codebook: Codebook, corpus: Corpus | None = None) -> CheckReport:
+def check_lexicon(folder: Path | None, codebook: Codebook) -> CheckReport:
     """Every problem of a lexicon: the files as written, and what the model reads in them.
 
     Errors: unreadable files, duplicate keys, bad weights, value ids the codebook does
@@ -506,7 +485,7 @@ def check_lexicon(folder: Path | None, codebook: Codebook, corpus: Corpus | None
                 )
             )
     problems.extend(_compile_patterns(lexicon))
-    read_phrases(lexicon, corpus)
+    lexicon.readings = model_readings(lexicon.phrases())
     problems.extend(_reading_problems(lexicon))
     order = {"error": 0, "warning": 1}
     problems.sort(key=lambda p: (order.get(p.level, 2), str(p.path or ""), p.line or 0))

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vmatrix.coding.lexicon import Lexicon
-from vmatrix.coding.match import LexiconMatcher, Match, Restored
+from vmatrix.coding.match import LexiconMatcher, Match, Restored, StoredParse, read_docbin
+from vmatrix.coding.readings import read_phrases
 from vmatrix.corpus.documents import require_documents
 from vmatrix.corpus.store import Corpus, SegmentRow, SuggestionRow
 from vmatrix.errors import CorpusError, UsageError
@@ -144,7 +145,8 @@ def suggest(
 
     The interviewer's turns (:func:`vmatrix.transcripts.segment.interviewers`) are left out unless
     ``include_interviewer``: a question is not the interviewee's coding material.
-    ``lexicon`` must hold its readings (:func:`vmatrix.coding.lexicon.read_phrases`). With
+    Phrases of ``lexicon`` without a reading are read here, through the words of the
+    documents matched (:func:`vmatrix.coding.readings.read_phrases`). With
     ``store``, the suggestions replace, in one transaction, those stored before for
     these documents and value forms.
     """
@@ -157,11 +159,14 @@ def suggest(
     # Thousands of small objects and no reference cycles: the cyclic collector would only
     # walk the matcher's tables again and again (about a tenth of the time).
     with _collector_paused():
+        stored = _stored(corpus, doc_ids)
+        if set(lexicon.phrases()) - set(lexicon.readings):
+            read_phrases(lexicon, [parse for _, _, _, parse in stored])
         matcher = LexiconMatcher(lexicon, value_ids)
-        for batch in _batches(corpus, doc_ids):
+        for batch in _batches(stored):
             # Documents are matched a batch at a time: small ones cost little more than
             # the words they hold.
-            restored = matcher.restore(*(stored for _, _, _, stored in batch))
+            restored = matcher.restore_read([parse for _, _, _, parse in batch])
             found = matcher(restored)
             first = 0
             for (doc_id, segments, text, _), count in zip(batch, restored.documents, strict=True):
@@ -194,17 +199,26 @@ def suggest(
 BATCH_WORDS = 50_000  # words of the documents matched together
 
 
-def _batches(corpus: Corpus, doc_ids: list[str]) -> Iterator[list[tuple[str, list[SegmentRow], str, bytes]]]:
-    """The documents with their segments, text and stored parse, a few at a time."""
-    batch: list[tuple[str, list[SegmentRow], str, bytes]] = []
-    words = 0
+def _stored(corpus: Corpus, doc_ids: list[str]) -> list[tuple[str, list[SegmentRow], str, StoredParse]]:
+    """The documents with their segments, text and stored parse (read)."""
+    found = []
     for doc_id in doc_ids:
         stored = corpus.parse_blob(doc_id)
         if stored is None:
             raise CorpusError(f"document {doc_id!r} has no stored parse; ingest it again")
-        segments = corpus.segments(doc_id)
-        batch.append((doc_id, segments, corpus.text(doc_id), stored[2]))
-        words += sum(s.words for s in segments)
+        found.append((doc_id, corpus.segments(doc_id), corpus.text(doc_id), read_docbin(stored[2])))
+    return found
+
+
+def _batches(
+    documents: list[tuple[str, list[SegmentRow], str, StoredParse]],
+) -> Iterator[list[tuple[str, list[SegmentRow], str, StoredParse]]]:
+    """The documents a few at a time (about ``BATCH_WORDS`` words)."""
+    batch: list[tuple[str, list[SegmentRow], str, StoredParse]] = []
+    words = 0
+    for document in documents:
+        batch.append(document)
+        words += sum(s.words for s in document[1])
         if words >= BATCH_WORDS:
             yield batch
             batch, words = [], 0
