@@ -574,6 +574,8 @@ class Corpus:
 
     def replace_suggestions(self, documents: list[str], values: list[str], rows: list[SuggestionRow]) -> None:
         """Replace the suggestions of these documents for these value forms."""
+        import orjson
+
         for doc_id in documents:
             self.db.execute(
                 f"DELETE FROM suggestions WHERE document_id = ? "
@@ -588,7 +590,7 @@ class Corpus:
                     r.segment,
                     r.value,
                     r.score,
-                    json.dumps(r.evidence, ensure_ascii=False),
+                    orjson.dumps(r.evidence).decode(),
                     r.lexicon,
                 )
                 for r in rows

@@ -75,8 +75,18 @@ def to_csv(table: Table) -> str:
 
 
 def to_json(table: Table) -> str:
-    data = table.json if table.json is not None else table.records()
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dumps_json(table.json if table.json is not None else table.records())
+
+
+def dumps_json(data: Any) -> str:
+    """``data`` as indented JSON text, written by orjson (the standard library's indented
+    encoder, in Python, took a second for the suggestions of 250,000 words)."""
+    import orjson
+
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
+    except TypeError:  # what orjson does not take (integers beyond 64 bits...)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_markdown(table: Table) -> str:
@@ -264,13 +274,8 @@ def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = N
             return
         text = "\n".join(_plain_table(t) for t in many)
     elif fmt is Format.json and len(many) > 1:
-        text = (
-            json.dumps(
-                [{"title": t.title, "data": t.json if t.json is not None else t.records()} for t in many],
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
+        text = dumps_json(
+            [{"title": t.title, "data": t.json if t.json is not None else t.records()} for t in many]
         )
     else:
         parts = []
