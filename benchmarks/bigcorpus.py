@@ -19,22 +19,45 @@ from vmatrix.transcripts.readers import SUFFIXES, read_source  # noqa: E402
 EXAMPLES = ROOT / "examples" / "transcripts"
 
 
-def build(folder: Path, words: int) -> tuple[int, int]:
-    """Write transcripts totalling about ``words`` words into ``folder``; returns (files, words)."""
+def build(folder: Path, words: int, document_words: int | None = None) -> tuple[int, int]:
+    """Write transcripts totalling about ``words`` words into ``folder``; returns (files, words).
+
+    With ``document_words``, each example is cut at line ends into documents of about
+    that many words (many short documents, as a study of short answers gives).
+    """
     sources = [read_source(p) for p in sorted(EXAMPLES.iterdir()) if p.suffix.lower() in SUFFIXES]
+    pieces = [(s.path.stem, part) for s in sources for part in _cut(s.text, document_words)]
     folder.mkdir(parents=True, exist_ok=True)
     written = files = 0
     copy = 0
     while written < words:
         copy += 1
-        for source in sources:
+        for number, (stem, text) in enumerate(pieces):
             if written >= words:
                 break
-            name = f"{source.path.stem}-{copy:04d}.txt"
-            (folder / name).write_text(source.text, encoding="utf-8")
-            written += count_words(source.text)
+            name = f"{stem}-{copy:04d}-{number:03d}.txt" if document_words else f"{stem}-{copy:04d}.txt"
+            (folder / name).write_text(text, encoding="utf-8")
+            written += count_words(text)
             files += 1
     return files, written
+
+
+def _cut(text: str, document_words: int | None) -> list[str]:
+    """``text`` whole, or cut at line ends into parts of about ``document_words`` words."""
+    if not document_words:
+        return [text]
+    parts: list[str] = []
+    lines: list[str] = []
+    count = 0
+    for line in text.splitlines():
+        lines.append(line)
+        count += count_words(line)
+        if count >= document_words:
+            parts.append("\n".join(lines) + "\n")
+            lines, count = [], 0
+    if count:
+        parts.append("\n".join(lines) + "\n")
+    return parts
 
 
 if __name__ == "__main__":
