@@ -193,6 +193,11 @@ def test_empty_selection_is_an_error_not_an_empty_picture(db: Path, data: Path, 
     assert not out.exists()
 
 
+def test_values_by_value_points_to_the_matrix(db: Path, data: Path, tmp_path: Path) -> None:
+    result = plot(db, data, "plot", "values", "--by", "valeurs", "-o", str(tmp_path / "v.png"))
+    assert result.exit_code == 1 and "vmatrix plot matrix" in result.stderr
+
+
 def test_bad_file_names(db: Path, data: Path, tmp_path: Path) -> None:
     result = plot(db, data, "plot", "matrix", "-o", str(tmp_path / "figure.jpg"))
     assert result.exit_code == 1 and ".png, .svg or .pdf" in result.stderr

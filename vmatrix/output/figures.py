@@ -441,8 +441,10 @@ def values_by(
     """Value forms (codebook order, top to bottom) as horizontal bars, one bar per label of
     the key (grouped) or one segment per label (stacked); counts of units, or with
     ``--percent`` the share of the group's units carrying the form."""
-    require_units(analysis, [matrix], options)
     table = matrix.table
+    if table.cols_key == "value":
+        raise UsageError("--by value counts value forms by themselves: that is `vmatrix plot matrix`")
+    require_units(analysis, [matrix], options)
     groups = [i for i, n in enumerate(table.col_units) if n]
     if len(groups) > _MAX_GROUPS:
         raise UsageError(
@@ -455,7 +457,7 @@ def values_by(
 
         forms = len(table.rows)
         height = 1.2 + forms * (0.42 if stacked else max(0.42, 0.16 * len(groups) + 0.12))
-        figure = Figure(figsize=(8.0, height), layout="constrained")
+        figure = Figure(figsize=(9.5, height), layout="constrained")
         ax = figure.subplots()
         colours = _colours(len(groups))
         y = np.arange(forms)
@@ -496,9 +498,11 @@ def values_by(
             _wrap(f"Value forms by {key} ({table.units} units: {unit}; {source})", 80),
             loc="left",
         )
-        ax.legend(title=f"{key} (units)", loc="lower right", fontsize=8, title_fontsize=8, framealpha=0.9)
-        if not stacked:
-            ax.margins(x=0.08)
+        # Beside the bars, never over them.
+        figure.legend(
+            title=f"{key} (units)", loc="outside right upper", fontsize=8, title_fontsize=8, frameon=False
+        )
+        ax.margins(x=0.08 if not stacked else 0.03)
         return _save(figure, fmt)
 
 
