@@ -109,5 +109,9 @@ def test_a_clear_message_when_the_vectors_are_not_installed(monkeypatch: pytest.
         raise OSError(f"[E050] Can't find model '{name}'")
 
     monkeypatch.setattr(spacy, "load", missing)
-    with pytest.raises(UsageError, match=r"pip install 'vmatrix\[vectors\]'"):
-        load_vectors()
+    load_vectors.cache_clear()
+    try:
+        with pytest.raises(UsageError, match=r"pip install 'vmatrix\[vectors\]'"):
+            load_vectors()
+    finally:
+        load_vectors.cache_clear()

@@ -24,7 +24,7 @@ from vmatrix.coding.evaluate import (
     tabulate,
 )
 from vmatrix.coding.learn import Learned, learn_terms, learned_lexicon
-from vmatrix.coding.lexicon import Lexicon, model_readings, overlay
+from vmatrix.coding.lexicon import Lexicon, overlay, read_phrases
 from vmatrix.corpus.store import Corpus
 from vmatrix.errors import UsageError
 
@@ -99,9 +99,7 @@ def cross_validate(
             corpus, documents=training, coders=coders, values=values, lexicon=lexicon, **(learn_options or {})
         )
         combined = overlay(lexicon, learned_lexicon(learned, lexicon.folder))
-        missing = [p for p in combined.phrases() if p not in combined.readings]
-        if missing:
-            combined.readings.update(model_readings(missing))
+        read_phrases(combined, corpus)  # as `suggest --lexicons` reads them
         report = suggest(corpus, combined, documents=held_out, min_score=0.0, store=False)
         with_terms.update(reported_suggestions(report))
         done.append(Fold(held_out, learned.documents, len(learned.all_terms())))

@@ -26,6 +26,7 @@ A word close to terms of several value forms goes to the value form of its close
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +73,10 @@ class Expansion:
         return [n for found in self.neighbours.values() for n in found]
 
 
+@functools.cache
 def load_vectors() -> Any:
     """spaCy's French model with vectors (only its vocabulary and lemmatiser tables), or
-    :class:`UsageError` saying how to install it."""
+    :class:`UsageError` saying how to install it. Loaded once per process."""
     try:
         import spacy
 
