@@ -14,13 +14,14 @@ two segments are dropped. Three lookups find the lexicon:
   ("communautés" read "communauter");
 * the lexicon's token patterns: those made only of ``NORM`` values and ``?`` are
   expanded into phrases of the first kind, those made only of ``LOWER`` values and
-  ``?`` into phrases of the second. The others run only on the segments holding the
-  rare words they cannot do without, from the first to the last of them (spaCy's
-  ``IN`` predicates are Python calls: on every token they would cost more than
-  everything else): patterns of ``NORM``, ``LOWER`` and ``POS`` values by a small
-  sequence matcher over the token columns, which finds what spaCy's ``Matcher`` finds
-  (a test checks it), patterns testing other attributes by ``Matcher`` itself, on a
-  Doc made of just those tokens.
+  ``?`` into phrases of the second, those made only of ``ORTH`` values (the word as
+  written, case and accents kept: "Meet", "Sage") into phrases over the words. The
+  others run only on the segments holding the rare words they cannot do without,
+  from the first to the last of them (spaCy's ``IN`` predicates are Python calls: on
+  every token they would cost more than everything else): patterns of ``NORM``,
+  ``LOWER``, ``POS`` and ``ORTH`` values by a small sequence matcher over the token
+  columns, which finds what spaCy's ``Matcher`` finds (a test checks it), patterns
+  testing other attributes by ``Matcher`` itself, on a Doc made of just those tokens.
 
 Both phrase lookups (:class:`PhraseTable`) find what spaCy's ``PhraseMatcher`` finds
 (a test checks it), at a fraction of the cost of building a Doc.
@@ -93,7 +94,7 @@ class Match:
 class _TokenPattern:
     key: int
     # Steps (tests, operator) run by _sequence_matches, or a spaCy Matcher holding this
-    # one pattern when it tests more than NORM, LOWER and POS or uses the operator "!".
+    # one pattern when it tests more than NORM, LOWER, POS and ORTH or uses the operator "!".
     matcher: Any
     # per token every match has: its column (0 NORM, 1 LOWER) and the hashes it may take
     # (rare ones)
@@ -142,7 +143,11 @@ class Restored:
 class LexiconMatcher:
     """The matchers of one lexicon, built once and run on every document."""
 
-    def __init__(self, lexicon: Lexicon, values: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, lexicon: Lexicon, values: Iterable[str] | None = None, *, problems: bool = True
+    ) -> None:
+        """``problems``: a term naming a problem is never negated (see the module doc);
+        without, every match in a negated clause is flagged."""
         self.lexicon = lexicon
         wanted = list(values) if values is not None else list(lexicon.values)
         # The hashes of every string seen, as spaCy computes them (spaCy is not imported).
@@ -150,6 +155,7 @@ class LexiconMatcher:
         self._vocab: Any = None  # spaCy's, made only for the patterns its Matcher runs
         self.norm_phrases = PhraseTable()  # over NORM
         self.surface_phrases = PhraseTable()  # over the folded words
+        self.orth_phrases = PhraseTable()  # over the words as written (case and accents)
         self.entries: dict[int, Entry] = {}
         self._seen_strings: set[str] = set()  # strings of restored documents, already in the vocab
         self._words: dict[int, tuple[int, int]] = {}  # word hash -> (folded word hash, length)
@@ -168,15 +174,18 @@ class LexiconMatcher:
                 continue
             for term, weight in lex.terms.items():
                 reading = lexicon.reading(term)
-                problem = negation.names_problem([*reading.words, *reading.norms])
+                problem = problems and negation.names_problem([*reading.words, *reading.norms])
                 self._add_phrase(Entry(value, term, weight, problem=problem), reading)
             for phrase in lex.excludes:
                 self._add_phrase(Entry(value, phrase, 0.0, exclude=True), lexicon.reading(phrase))
             for pattern in lex.patterns:
-                problem = negation.names_problem([*_words(pattern.name), *_pattern_norms(pattern.tokens)])
+                problem = problems and negation.names_problem(
+                    [*_words(pattern.name), *_pattern_norms(pattern.tokens)]
+                )
                 self._add_pattern(Entry(value, pattern.name, pattern.weight, problem=problem), pattern)
         self.norm_phrases.compile()
         self.surface_phrases.compile()
+        self.orth_phrases.compile()
         self._required_keys = tuple(_Keys(words) for words in self._required_words)
 
     # -- building -------------------------------------------------------------
@@ -203,7 +212,11 @@ class LexiconMatcher:
 
     def _add_pattern(self, entry: Entry, pattern: Pattern) -> None:
         key = self._key(entry, "pattern")
-        for attr, phrases_of in (("NORM", self.norm_phrases), ("LOWER", self.surface_phrases)):
+        for attr, phrases_of in (
+            ("NORM", self.norm_phrases),
+            ("LOWER", self.surface_phrases),
+            ("ORTH", self.orth_phrases),
+        ):
             options = _expand(pattern.tokens, attr)
             if options is not None:
                 add = self.strings.add
@@ -326,6 +339,7 @@ class LexiconMatcher:
             itertools.chain(
                 self.norm_phrases(restored.norms),
                 self.surface_phrases(restored.lowers),
+                self.orth_phrases(restored.orths),
                 self._token_pattern_matches(restored) if self.token_patterns else (),
             )
         )
@@ -350,7 +364,7 @@ class LexiconMatcher:
         import numpy
 
         bounds = restored.bounds
-        columns = (restored.norms, restored.lowers, restored.pos)
+        columns = (restored.norms, restored.lowers, restored.pos, restored.orths)
         positions: dict[tuple[int, int], list[int]] = {}  # (column, hash) -> tokens holding it
         segments_of: dict[tuple[int, int], set[int]] = {}  # (column, hash) -> segments holding it
         starts = numpy.asarray(bounds)
@@ -364,6 +378,7 @@ class LexiconMatcher:
             ):
                 positions.setdefault((column, value), []).append(token)
                 segments_of.setdefault((column, value), set()).add(segment)
+        listed: tuple[list[int], ...] | None = None
         # For each pattern that may match here, the words of each required token present.
         present_of: dict[int, list[set[tuple[int, int]]]] = {p: [] for p in self._unanchored}
         for key in positions:
@@ -395,9 +410,10 @@ class LexiconMatcher:
                 if a >= b:
                     continue
                 if isinstance(pattern.matcher, list):
-                    found = _sequence_matches(tuple(c[a:b].tolist() for c in columns), pattern.matcher)
-                    for start, end in found:
-                        yield pattern.key, a + start, a + end
+                    if listed is None:  # the columns as lists, once for all the patterns
+                        listed = tuple(c.tolist() for c in columns)
+                    for start, end in _sequence_matches(listed, pattern.matcher, a, b):
+                        yield pattern.key, start, end
                 else:
                     for key, start, end in pattern.matcher(self._doc(restored, a, b)):
                         yield key, a + start, a + end
@@ -409,7 +425,7 @@ class LexiconMatcher:
 
         orths = restored.orths[start:end].tolist()
         for h in set(orths):
-            self.vocab.strings.add(self.strings[h])
+            self.vocab.strings.add(restored.strings[h])
         doc = Doc(
             self.vocab,
             words=orths,
@@ -594,12 +610,12 @@ def _pattern_norms(tokens: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-_COLUMNS = ("NORM", "LOWER", "POS")  # what the sequence matcher can test, by column
+_COLUMNS = ("NORM", "LOWER", "POS", "ORTH")  # what the sequence matcher can test, by column
 _ANCHOR_COLUMNS = ("NORM", "LOWER")  # those whose words are rare enough to look for first
 
 
 def _steps(tokens: list[dict[str, Any]]) -> list[tuple[list[tuple[int, list[str], bool]], str | None]] | None:
-    """A pattern of NORM, LOWER or POS values (a string, ``IN`` or ``NOT_IN`` lists) and
+    """A pattern of NORM, LOWER, POS or ORTH values (a string, ``IN`` or ``NOT_IN`` lists) and
     the operators ``? * + 1``, as steps: (tests, operator), each test (column, words,
     negated); or None."""
     steps = []
@@ -640,10 +656,13 @@ def _hashed_steps(
 def _sequence_matches(
     columns: tuple[list[int], ...],
     steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
+    lo: int = 0,
+    hi: int | None = None,
 ) -> list[tuple[int, int]]:
-    """Every (start, end) where ``steps`` match the tokens, as spaCy's Matcher finds them.
+    """Every (start, end) where ``steps`` match tokens ``lo:hi``, as spaCy's Matcher finds
+    them in those tokens.
 
-    ``columns`` holds, per attribute (NORM, LOWER, POS), one value per token. Each step
+    ``columns`` holds, per attribute (NORM, LOWER, POS, ORTH), one value per token. Each step
     (:func:`_hashed_steps`) is a tuple of tests (column, set of values, negated) that a
     token must all pass, and an operator: None or "1" (one token), "?" (zero or one),
     "*" (zero or more), "+" (one or more). Pure Python, but the matcher runs only on
@@ -651,9 +670,10 @@ def _sequence_matches(
     would be called on every token.
     """
     found: list[tuple[int, int]] = []
-    n, last = len(columns[0]), len(steps)
+    n = len(columns[0]) if hi is None else hi
+    last = len(steps)
     first_tests, first_op = steps[0]
-    starts: Iterable[int] = range(n)
+    starts: Iterable[int] = range(lo, n)
     if first_op in (None, "1", "+"):  # a match starts on a token that passes the first step
         for column, words, negated in first_tests:
             values = columns[column]
