@@ -281,8 +281,8 @@ def test_suggested_source(db: Path, data: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[1][1] == "1" and rows[1][3] == "1"  # one segment with fonctionnelle and localisation
     assert rows[3][3] == "2"
-    refused = run(db, data, "--source", "suggested", "--unit", "tool")
-    assert refused.exit_code == 1 and "suggestions carry no tool" in refused.stderr
+    refused = run(db, data, "--source", "suggested", "--unit", "initiator")
+    assert refused.exit_code == 1 and "suggestions carry no initiator" in refused.stderr
 
 
 def test_cross_tables_show_links_only_when_asked(db: Path, data: Path) -> None:

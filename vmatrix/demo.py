@@ -34,8 +34,9 @@ def build(corpus: Corpus, codebook: Codebook, say: Callable[[str], None] = lambd
 
     ``say`` hears what is about to happen (the first step loads spaCy's model).
     """
-    from vmatrix.coding.lexicon import load_lexicon, read_phrases
+    from vmatrix.coding.lexicon import load_lexicon
     from vmatrix.coding.suggest import suggest
+    from vmatrix.coding.tools import tool_lexicon
     from vmatrix.sheets.validate import validate_sheets
     from vmatrix.transcripts.ingest import ingest
 
@@ -49,10 +50,10 @@ def build(corpus: Corpus, codebook: Codebook, say: Callable[[str], None] = lambd
     ]
     say("Suggesting value forms from the lexicons…")
     lexicon = load_lexicon(None, codebook)
-    read_phrases(lexicon, corpus)
-    suggested = suggest(corpus, lexicon)
+    suggested = suggest(corpus, lexicon, tools=tool_lexicon(codebook))
     lines.append(
-        f"suggest: {suggested.suggestions} value forms proposed in {len(suggested.segments)} segments"
+        f"suggest: {suggested.suggestions} value forms proposed in {len(suggested.segments)} segments, "
+        f"tools named in {suggested.tool_segments}"
     )
     say(f"Validating the example coding sheet {sheet.name}…")
     validation = validate_sheets(corpus, [sheet], codebook)

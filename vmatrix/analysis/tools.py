@@ -14,7 +14,6 @@ from typing import Any
 
 from vmatrix.analysis.units import Analysis, Verbatim, natural_key
 from vmatrix.corpus.anchor import cited_form
-from vmatrix.errors import UsageError
 from vmatrix.table import Table
 from vmatrix.textnorm import one_paragraph
 
@@ -32,9 +31,8 @@ class ToolRow:
 
 
 def tool_rows(analysis: Analysis, verbatims: Sequence[Verbatim]) -> list[ToolRow]:
-    """One row per tool named by the verbatims."""
-    if analysis.source != "manual":
-        raise UsageError("suggestions carry no tools: the tool table is made from the manual codes")
+    """One row per tool named by the verbatims (suggested verbatims name the tools
+    ``vmatrix suggest`` found in their segment)."""
     rows = []
     for tool, group in analysis.group(list(verbatims), "tool", keep_none=False):
         natures = _union(analysis, group, "nature")

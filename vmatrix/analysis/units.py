@@ -317,10 +317,10 @@ class Analysis:
         except UsageError:
             key = ""
         if key in UNITS:
-            if key in FACETS and self.source == "suggested":
+            if key in FACETS and self.source == "suggested" and key not in SUGGESTED_FACETS:
                 raise UsageError(
-                    f"--unit {name}: suggestions carry no {key}; count by segment or document, "
-                    "or use the manual codes (--source manual)"
+                    f"--unit {name}: suggestions carry no {key} (only the tool and its nature); "
+                    "count by segment, document or tool, or use the manual codes (--source manual)"
                 )
             return key
         raise UsageError(f"--unit {name!r}: count by segment, document or a facet ({', '.join(FACETS)})")
@@ -404,7 +404,7 @@ def load(corpus: Any, codebook: Codebook, source: str = "manual") -> Analysis:
                 "the corpus holds no manual codes yet: store a sheet with `vmatrix validate`"
             )
     else:
-        analysis.verbatims = _suggested(corpus, documents, rank)
+        analysis.verbatims = _suggested(corpus, codebook, documents, rank)
         analysis._speakers_loaded = True
         if not analysis.verbatims:
             analysis.notes.append("the corpus holds no suggestions yet: run `vmatrix suggest`")
@@ -474,12 +474,38 @@ def _manual(
     return verbatims
 
 
-def _suggested(corpus: Any, documents: dict[str, Any], rank: dict[str, int]) -> list[Verbatim]:
+# The facets suggested verbatims carry: the tools `suggest` finds, and their nature.
+SUGGESTED_FACETS = ("tool", "nature")
+
+
+def _suggested(
+    corpus: Any, codebook: Codebook, documents: dict[str, Any], rank: dict[str, int]
+) -> list[Verbatim]:
+    """One verbatim per segment with suggested value forms, with the tools it names (and
+    their nature) as its facets."""
     segments = {(s.document_id, s.index): s for s in corpus.segments()}
     grouped: dict[tuple[str, int], list[Any]] = {}
     for row in corpus.suggestions():
         if row.value in rank:
             grouped.setdefault((row.document_id, row.segment), []).append(row)
+    tools: dict[tuple[str, int], list[str]] = {}
+    for found in corpus.segment_tools():
+        tools.setdefault((found.document_id, found.segment), []).append(found.tool)
+    tool_facet = codebook.facets.get("tool")
+
+    def facets_of(named: list[str]) -> dict[str, tuple[str, ...]]:
+        if not named:
+            return {}
+        natures = []
+        for tool in named:
+            code = tool_facet.resolve(tool) if tool_facet is not None else None
+            if code is not None and code.nature:
+                natures.append(code.nature)
+        facets = {"tool": tuple(dict.fromkeys(named))}
+        if natures:
+            facets["nature"] = tuple(dict.fromkeys(natures))
+        return facets
+
     verbatims = []
     for (doc_id, index), rows in grouped.items():
         segment = segments.get((doc_id, index))
@@ -492,7 +518,7 @@ def _suggested(corpus: Any, documents: dict[str, Any], rank: dict[str, int]) -> 
                 start=segment.start if segment else None,
                 end=segment.end if segment else None,
                 values=tuple(sorted({row.value for row in rows}, key=rank.__getitem__)),
-                facets={},
+                facets=facets_of(tools.get((doc_id, index), [])),
                 attributes=doc.attributes if doc else {},
                 speaker=segment.speaker if segment else None,
                 orphaned=segment is None,

@@ -69,15 +69,19 @@ def suggest(
     """Propose value forms for each segment from the lexicon, with the words that justify them.
 
     The suggestions are stored in the corpus, replacing those of the same documents and
-    value forms, for `matrix --source suggested` and `quote --source suggested`.
-    --format csv writes a draft coding sheet (the columns `vmatrix validate` reads):
-    edit it, then validate it.
+    value forms, for `matrix --source suggested` and `quote --source suggested`. The
+    tools of the codebook each segment names ("Facebook", "visio", "l'ERP") are found
+    and stored too: `matrix --unit tool --source suggested` and `table --source
+    suggested` then draft the study's outputs before any manual coding.
+    --format csv writes a draft coding sheet (the columns `vmatrix validate` reads, the
+    tool and its nature filled): edit it, then validate it.
 
     Example: vmatrix suggest --doc entretien-10 --value localisation --format json
     """
     from vmatrix.coding.codebook import load_codebook
     from vmatrix.coding.lexicon import load_lexicon, overlay
     from vmatrix.coding.suggest import suggest as run
+    from vmatrix.coding.tools import tool_lexicon
     from vmatrix.errors import UsageError
     from vmatrix.output.render import check_destination, render
 
@@ -102,6 +106,7 @@ def suggest(
             min_score=min_score,
             include_negated=include_negated,
             include_interviewer=include_interviewer,
+            tools=tool_lexicon(book),
         )
     render(_table(report, fmt), fmt, output)
     err(
@@ -114,7 +119,7 @@ def suggest(
             if report.interviewer_segments
             else ""
         )
-        + "); "
+        + f"); tools named in {report.tool_segments:,} segment(s); "
         f"stored in the corpus (lexicon {report.lexicon})."
     )
 
@@ -134,6 +139,7 @@ def _table(report: Any, fmt: Format) -> Any:
             _excerpt(s),
             "\n".join(f"{v.value} {v.score:.2f}" for v in s.suggestions),
             "\n".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions),
+            "\n".join(t.label for t in s.tools),
         ]
         for s in report.segments
     ]
@@ -152,12 +158,13 @@ def _table(report: Any, fmt: Format) -> Any:
             return "\n".join(lines)
         return None
 
-    return Table(["segment", "text", "values", "evidence"], rows, markup=markup)
+    return Table(["segment", "text", "values", "evidence", "tools"], rows, markup=markup)
 
 
 def _sheet_row(s: Any, columns: list[str]) -> list[Any]:
-    """A draft coding-sheet row: the segment as the quote, its value forms, their words as
-    the memo; the facets and the coder left for the researcher."""
+    """A draft coding-sheet row: the segment as the quote, its value forms, the tools it
+    names and their nature, the value forms' words as the memo; the other facets and the
+    coder left for the researcher."""
     cells = {
         "document": s.document,
         "segment": s.segment,
@@ -166,6 +173,8 @@ def _sheet_row(s: Any, columns: list[str]) -> list[Any]:
         "end": s.end,
         "quote": s.text,
         "values": "; ".join(v.value for v in s.suggestions),
+        "tool": "; ".join(t.tool for t in s.tools),
+        "nature": "; ".join(dict.fromkeys(t.nature for t in s.tools if t.nature)),
         "memo": " | ".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions),
     }
     return [cells.get(column, "") for column in columns]

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
-from vmatrix.cli.matrix import Source, WhereOption, load_analysis, print_notes
+from vmatrix.cli.matrix import Source, SourceOption, WhereOption, load_analysis, print_notes
 from vmatrix.output.render import SPREADSHEETS, Format
 
 
@@ -15,6 +15,7 @@ def table(
         bool, typer.Option("--quotes", "-q", help="Add the verbatims of each tool, « ... » (Entretien 10).")
     ] = False,
     where: WhereOption = None,
+    source: SourceOption = Source.manual,
     codebook: CodebookOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -22,8 +23,9 @@ def table(
     """Print the tool table: one row per tool with its nature, value forms, levers,
     initiators, beneficiaries, and how many verbatims and interviews speak of it.
 
-    Made from the manual codes; csv and json give ids, the other formats the
-    codebook's labels.
+    Made from the manual codes, or with --source suggested from `vmatrix suggest`'s
+    segments and the tools they name (a draft before any manual coding); csv and json
+    give ids, the other formats the codebook's labels.
 
     Example: vmatrix table --quotes --where role=dirigeant --format markdown
     """
@@ -31,7 +33,7 @@ def table(
     from vmatrix.output.render import render
 
     with open_corpus() as corpus:
-        analysis = load_analysis(corpus, codebook, Source.manual)
+        analysis = load_analysis(corpus, codebook, source)
         selected = analysis.select(analysis.conditions(where or []))
         analysis.note_counted(selected)
         rows = tool_rows(analysis, selected)

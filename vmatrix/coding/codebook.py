@@ -31,6 +31,12 @@ class Code:
     aliases: tuple[str, ...] = ()
     group: str | None = None  # value forms: service | user
     nature: str | None = None  # tools: the nature they belong to
+    # Tools: how `suggest` finds them in transcripts (see vmatrix.coding.tools). Every
+    # alias is looked for by lemma and by written form, except those listed here.
+    typed_only: tuple[str, ...] = ()  # aliases too ambiguous to look for ("site")
+    written: tuple[str, ...] = ()  # looked for only as written, case aside ("les réseaux")
+    cased: tuple[str, ...] = ()  # one word, looked for only with this capital ("Meet", "Sage")
+    exclude: tuple[str, ...] = ()  # phrases in which a match does not count
 
 
 @dataclass
@@ -201,6 +207,26 @@ def _code(entry: dict[str, Any], path: Path, where: str) -> Code:
     aliases = entry.get("aliases", [])
     if not isinstance(aliases, list):
         raise CodebookError(f"{path}: aliases of {code_id!r} must be a list")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("typed_only", "written", "cased", "exclude"):
+        found = entry.get(key, [])
+        if not isinstance(found, list) or not all(isinstance(a, str) for a in found):
+            raise CodebookError(f"{path}: {key} of {code_id!r} must be a list of phrases")
+        lists[key] = tuple(found)
+        if key == "exclude":
+            continue
+        strangers = [a for a in found if a not in aliases]
+        if strangers:
+            raise CodebookError(
+                f"{path}: {key} of {code_id!r} names {strangers[0]!r}, which is not one of its "
+                "aliases; add it to aliases too"
+            )
+    for alias in lists["cased"]:
+        if len(alias.split()) != 1 or "'" in alias:
+            raise CodebookError(
+                f"{path}: cased alias {alias!r} of {code_id!r} must be one word; "
+                "a phrase of several words is unambiguous as it is"
+            )
     return Code(
         id=code_id,
         label=str(entry.get("label", code_id)),
@@ -208,4 +234,5 @@ def _code(entry: dict[str, Any], path: Path, where: str) -> Code:
         aliases=tuple(str(a) for a in aliases),
         group=entry.get("group"),
         nature=entry.get("nature"),
+        **lists,
     )

@@ -5,10 +5,10 @@ written (:mod:`vmatrix.coding.match`). Loading the model to read the terms took 
 five seconds, so the readings come from two places instead:
 
 * the **bundled readings** (``lexicons/fr/readings.json``): every term and exclusion of
-  the bundled lexicons, as the model reads it, written by ``python -m
-  vmatrix.coding.readings`` after every change to the lexicons. A test compares them with
-  the model, so a stale file fails; any lexicon may use them for the phrases it shares
-  with the bundled one;
+  the bundled lexicons, and every tool alias of the bundled codebook, as the model reads
+  it, written by ``python -m vmatrix.coding.readings`` after every change to them. A
+  test compares them with the model, so a stale file fails; any lexicon may use them
+  for the phrases it shares with the bundled one;
 * the **corpus's own words** for any other phrase (a user's lexicon, a learned one):
   each word is read as the corpus reads it — the lemma (``NORM``) its written form
   most often has in the stored parses — or as written when the corpus never has it,
@@ -188,8 +188,12 @@ def _parses(corpus: Corpus | list[StoredParse]) -> Iterable[StoredParse]:
 
 
 def bundled_phrases() -> list[str]:
-    """Every phrase of the bundled lexicons, in a stable order."""
-    return sorted(set(load_lexicon().phrases()))
+    """Every phrase of the bundled lexicons and of the bundled codebook's tools, in a
+    stable order."""
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.tools import tool_lexicon
+
+    return sorted({*load_lexicon().phrases(), *tool_lexicon(load_codebook()).lexicon.phrases()})
 
 
 def compile_readings() -> dict[str, Any]:
@@ -234,8 +238,9 @@ def stale_readings(current: dict[str, Any] | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m vmatrix.coding.readings",
-        description="Write the model's readings of the bundled lexicons (lexicons/fr/readings.json); "
-        "run after every change to lexicons/fr/*.toml.",
+        description="Write the model's readings of the bundled lexicons and tool aliases "
+        "(lexicons/fr/readings.json); run after every change to lexicons/fr/*.toml or to the "
+        "tools of lexicons/codebook.toml.",
     )
     parser.add_argument("--check", action="store_true", help="only say whether the file is up to date")
     args = parser.parse_args(argv)

@@ -27,8 +27,9 @@ from typing import Any
 from vmatrix.coding.lexicon import Lexicon
 from vmatrix.coding.match import LexiconMatcher, Match, Restored, StoredParse, read_docbin
 from vmatrix.coding.readings import read_phrases
+from vmatrix.coding.tools import ToolLexicon
 from vmatrix.corpus.documents import require_documents
-from vmatrix.corpus.store import Corpus, SegmentRow, SuggestionRow
+from vmatrix.corpus.store import Corpus, SegmentRow, SuggestionRow, ToolRow
 from vmatrix.errors import CorpusError, UsageError
 from vmatrix.transcripts.segment import interviewers
 
@@ -69,6 +70,23 @@ class ValueSuggestion:
 
 
 @dataclass
+class ToolSuggestion:
+    """A tool of the codebook named in a segment (:mod:`vmatrix.coding.tools`)."""
+
+    tool: str
+    nature: str | None
+    label: str
+    evidence: list[Evidence]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "nature": self.nature,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+@dataclass
 class SegmentSuggestion:
     document: str
     segment: int
@@ -77,6 +95,7 @@ class SegmentSuggestion:
     end: int
     text: str
     suggestions: list[ValueSuggestion]  # best first
+    tools: list[ToolSuggestion] = field(default_factory=list)  # in text order
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +109,7 @@ class SegmentSuggestion:
                 {"value": s.value, "score": s.score, "evidence": [e.to_json() for e in s.evidence]}
                 for s in self.suggestions
             ],
+            "tools": [t.to_json() for t in self.tools],
         }
 
 
@@ -104,6 +124,7 @@ class SuggestReport:
     interviewer_segments: int = 0  # segments with matches left out as the interviewer's
     interviewers: list[str] = field(default_factory=list)  # the speakers taken for interviewers
     lexicon: str = ""
+    tool_segments: int = 0  # segments naming a tool (stored with it), suggested or not
 
     @property
     def suggestions(self) -> int:
@@ -140,6 +161,7 @@ def suggest(
     include_negated: bool = False,
     include_interviewer: bool = False,
     store: bool = True,
+    tools: ToolLexicon | None = None,
 ) -> SuggestReport:
     """Match ``lexicon`` on the stored parses and suggest value forms per segment.
 
@@ -149,6 +171,10 @@ def suggest(
     documents matched (:func:`vmatrix.coding.readings.read_phrases`). With
     ``store``, the suggestions replace, in one transaction, those stored before for
     these documents and value forms.
+
+    With ``tools`` (:func:`vmatrix.coding.tools.tool_lexicon`), the tools each segment
+    names are found too, shown with its suggestions and, with ``store``, stored for
+    every segment that names one (replacing those of these documents).
     """
     if not 0 <= min_score <= 1:
         raise UsageError(f"--min-score must be between 0 and 1, not {min_score}")
@@ -156,18 +182,23 @@ def suggest(
     value_ids = [v for v in (values or list(lexicon.values)) if v in lexicon.values]
     report = SuggestReport(documents=doc_ids, values=value_ids, lexicon=lexicon.label)
     rows: list[SuggestionRow] = []
+    tool_rows: list[ToolRow] = []
     # Thousands of small objects and no reference cycles: the cyclic collector would only
     # walk the matcher's tables again and again (about a tenth of the time).
     with _collector_paused():
         stored = _stored(corpus, doc_ids)
-        if set(lexicon.phrases()) - set(lexicon.readings):
-            read_phrases(lexicon, [parse for _, _, _, parse in stored])
+        for lex in (lexicon, tools.lexicon) if tools is not None else (lexicon,):
+            if set(lex.phrases()) - set(lex.readings):
+                read_phrases(lex, [parse for _, _, _, parse in stored])
         matcher = LexiconMatcher(lexicon, value_ids)
+        # Tools are resolved apart from value forms: « site internet » must not hide « internet ».
+        tool_matcher = LexiconMatcher(tools.lexicon, problems=False) if tools is not None else None
         for batch in _batches(stored):
             # Documents are matched a batch at a time: small ones cost little more than
             # the words they hold.
             restored = matcher.restore_read([parse for _, _, _, parse in batch])
             found = matcher(restored)
+            tools_found = tool_matcher(restored) if tool_matcher is not None else None
             first = 0
             for (doc_id, segments, text, _), count in zip(batch, restored.documents, strict=True):
                 if count != len(segments):
@@ -185,14 +216,19 @@ def suggest(
                     restored,
                     first,
                     found[first : first + count],
+                    None if tools_found is None else (tools, tools_found[first : first + count], tool_rows),
                     include_negated=include_negated,
                     include_interviewer=include_interviewer,
                     min_score=min_score,
                 )
                 first += count
-    if store and doc_ids and value_ids:
+    report.tool_segments = len({(r.document_id, r.segment) for r in tool_rows})
+    if store and doc_ids and (value_ids or tools is not None):
         with corpus.transaction():
-            corpus.replace_suggestions(doc_ids, value_ids, rows)
+            if value_ids:
+                corpus.replace_suggestions(doc_ids, value_ids, rows)
+            if tools is not None:
+                corpus.replace_segment_tools(doc_ids, tool_rows)
     return report
 
 
@@ -236,17 +272,34 @@ def _suggest_document(
     restored: Restored,
     first: int,
     found: list[list[Match]],
+    tools: tuple[ToolLexicon, list[list[Match]], list[ToolRow]] | None,
     *,
     include_negated: bool,
     include_interviewer: bool,
     min_score: float,
 ) -> None:
-    """Add one document's suggestions (its segments are ``first...`` in ``restored``)."""
+    """Add one document's suggestions (its segments are ``first...`` in ``restored``), and
+    the tools its segments name when ``tools`` (the tool lexicon, its matches per segment
+    and the rows to store) is given."""
     report.words += sum(s.words for s in segments)
     asking = (
         set() if include_interviewer else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
     )
-    for position, (segment, matches) in enumerate(zip(segments, found, strict=True), first):
+    tool_matches = tools[1] if tools is not None else [[] for _ in segments]
+    for position, (segment, matches, named) in enumerate(
+        zip(segments, found, tool_matches, strict=True), first
+    ):
+        if not matches and not named:
+            continue
+        tools_named: list[ToolSuggestion] = []
+        if named and segment.speaker not in asking and tools is not None:
+            tools_named = _tools(tools[0], restored, position, segment.start, text, named)
+            tools[2].extend(
+                ToolRow(
+                    doc_id, segment.index, t.tool, [e.to_json() for e in t.evidence], tools[0].lexicon.label
+                )
+                for t in tools_named
+            )
         if not matches:
             continue
         if segment.speaker in asking:
@@ -270,12 +323,32 @@ def _suggest_document(
                 segment.end,
                 text[segment.start : segment.end],
                 suggested,
+                tools_named,
             )
         )
         rows.extend(
             SuggestionRow(doc_id, segment.index, s.value, s.score, [e.to_json() for e in s.evidence], label)
             for s in suggested
         )
+
+
+def _tools(
+    tools: ToolLexicon, restored: Restored, position: int, offset: int, text: str, matches: list[Match]
+) -> list[ToolSuggestion]:
+    """The tools named in a segment, in text order; a tool named only in negated clauses
+    is not one the passage speaks of."""
+    by_tool: dict[str, list[Evidence]] = {}
+    for m in matches:
+        if m.negated:
+            continue
+        start, end = restored.char_offsets(position, m.start, m.end)
+        start, end = start + offset, end + offset
+        evidence = Evidence(text[start:end], m.entry.term, start, end, False, m.entry.weight)
+        by_tool.setdefault(m.entry.value, []).append(evidence)
+    return [
+        ToolSuggestion(tool, tools.natures.get(tool), tools.labels.get(tool, tool), evidence)
+        for tool, evidence in by_tool.items()
+    ]
 
 
 @contextlib.contextmanager

@@ -98,6 +98,18 @@ MIGRATIONS: list[str] = [
         data BLOB NOT NULL
     );
     """,
+    # 2: the tools suggest finds in each segment; lexicon readings are no longer cached
+    """
+    CREATE TABLE segment_tools (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        segment_idx INTEGER NOT NULL,
+        tool_id TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        lexicon TEXT NOT NULL,
+        PRIMARY KEY (document_id, segment_idx, tool_id)
+    );
+    DELETE FROM cache WHERE key LIKE 'lexicon-readings/%';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -168,6 +180,17 @@ class SuggestionRow:
     segment: int
     value: str
     score: float
+    evidence: list[dict[str, Any]]
+    lexicon: str
+
+
+@dataclass
+class ToolRow:
+    """A tool found in a segment, with the words that name it."""
+
+    document_id: str
+    segment: int
+    tool: str
     evidence: list[dict[str, Any]]
     lexicon: str
 
@@ -623,7 +646,34 @@ class Corpus:
         ]
 
     def drop_suggestions(self, doc_id: str) -> int:
+        self.db.execute("DELETE FROM segment_tools WHERE document_id = ?", (doc_id,))
         return self.db.execute("DELETE FROM suggestions WHERE document_id = ?", (doc_id,)).rowcount
+
+    def replace_segment_tools(self, documents: list[str], rows: list[ToolRow]) -> None:
+        """Replace the tools found in these documents."""
+        import orjson
+
+        self.db.executemany("DELETE FROM segment_tools WHERE document_id = ?", [(d,) for d in documents])
+        self.db.executemany(
+            "INSERT INTO segment_tools VALUES (?, ?, ?, ?, ?)",
+            [(r.document_id, r.segment, r.tool, orjson.dumps(r.evidence).decode(), r.lexicon) for r in rows],
+        )
+
+    def segment_tools(self, *, documents: list[str] | None = None) -> list[ToolRow]:
+        """The tools found in each segment, in document and segment order, then text order."""
+        where, args = "1", []
+        if documents:
+            where = f"document_id IN ({', '.join('?' * len(documents))})"
+            args = list(documents)
+        try:
+            rows = self.db.execute(
+                f"""SELECT document_id, segment_idx, tool_id, evidence, lexicon FROM segment_tools
+                    WHERE {where} ORDER BY document_id, segment_idx, rowid""",
+                args,
+            ).fetchall()
+        except sqlite3.OperationalError:  # a corpus of schema 1 opened without upgrading it
+            return []
+        return [ToolRow(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
 
 _DOC_COLUMNS = [
