@@ -124,7 +124,13 @@ class SuggestReport:
     interviewer_segments: int = 0  # segments with matches left out as the interviewer's
     interviewers: list[str] = field(default_factory=list)  # the speakers taken for interviewers
     lexicon: str = ""
-    tool_segments: int = 0  # segments naming a tool (stored with it), suggested or not
+    # (document, segment) -> the tools it names, for every segment naming one, with a
+    # suggestion or not (what is stored); see also vmatrix.coding.tools.suggested_tools
+    tools: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    @property
+    def tool_segments(self) -> int:
+        return len(self.tools)
 
     @property
     def suggestions(self) -> int:
@@ -222,7 +228,8 @@ def suggest(
                     min_score=min_score,
                 )
                 first += count
-    report.tool_segments = len({(r.document_id, r.segment) for r in tool_rows})
+    for r in tool_rows:
+        report.tools.setdefault((r.document_id, r.segment), []).append(r.tool)
     if store and doc_ids and (value_ids or tools is not None):
         with corpus.transaction():
             if value_ids:
