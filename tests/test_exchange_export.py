@@ -279,3 +279,12 @@ def test_examples_export_is_valid_and_read_back_by_independent_readers(
             )
             assert {users[c.creating_user] for c in s.coding} == {users[s.creating_user]}
     assert sorted(seen) == expected
+
+
+def test_guids_are_uuid5_of_what_they_name() -> None:
+    import uuid
+
+    from vmatrix.exchange.refi import _NAMESPACE, guid
+
+    for parts in [("document", "entretien-01"), ("coding", "code\x1fcodes.csv\x1f12", "tool", "Site web")]:
+        assert guid(*parts) == str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))

@@ -172,6 +172,27 @@ def test_qc_project(tmp_path: Path, peer_codebook: Path) -> None:
         ]
 
 
+def test_dry_run_command_reports_in_json_and_stores_nothing(tmp_path: Path, peer_codebook: Path) -> None:
+    import json
+
+    corpus = tmp_path / "c.db"
+    args = [
+        "-C",
+        str(corpus),
+        "import",
+        str(PEERS / "qualcoder_export.qdpx"),
+        "--codebook",
+        str(peer_codebook),
+    ]
+    result = runner.invoke(app, [*args, "--dry-run", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["ok"] and not payload["stored"] and payload["codes"] == 5 and payload["selections"] == 9
+    assert [d["document"] for d in payload["documents"]] == ["E01_entretien", "E02_élue"]
+    assert "dry run, nothing stored" in result.stderr
+    assert not corpus.exists()
+
+
 def test_unmapped_codes_are_listed_with_a_did_you_mean(tmp_path: Path) -> None:
     refi_dir()
     result = runner.invoke(
@@ -470,6 +491,18 @@ def test_round_trip_gives_the_same_documents_codes_and_matrix(
     assert codes(fresh) == codes(examples_corpus)
     assert cli_csv(fresh, "matrix") == cli_csv(examples_corpus, "matrix")
     assert cli_csv(fresh, "matrix", "--unit", "tool") == cli_csv(examples_corpus, "matrix", "--unit", "tool")
+    # Into the corpus it came from: the documents are left as they are (no parse), the
+    # codes come in as a sheet of their own.
+    same = tmp_path / "same.db"
+    same.write_bytes(examples_corpus.read_bytes())
+    with Corpus(same) as corpus:
+        segments = corpus.segments()
+        report = import_project(corpus, archive, load_codebook())
+        assert {status for _, _, status in report.documents} == {"unchanged"}
+        assert corpus.segments() == segments
+        assert len(corpus.codes(sheets=["examples.qdpx"])) == len(corpus.codes(sheets=["codes.csv"])) + len(
+            corpus.codes(sheets=["codes-coder2.csv"])
+        )
     # Importing it again changes nothing.
     with Corpus(fresh) as corpus:
         ids = [c.id for c in corpus.codes()]

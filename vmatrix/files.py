@@ -187,11 +187,19 @@ def _check_text(text: str, where: str) -> str:
 # -- zip containers and their XML ------------------------------------------------------
 
 
-def open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
+def open_zip(
+    data: bytes,
+    where: str,
+    kind: str,
+    *,
+    max_member: int = ZIP_MAX_MEMBER_BYTES,
+    max_total: int = ZIP_MAX_TOTAL_BYTES,
+) -> zipfile.ZipFile:
     """A zip container whose directory promises nothing a transcript or a sheet never
     needs: refused when it has too many members, or members that inflate too far (a zip
     bomb), judged on the sizes declared before anything is inflated. :func:`read_member`
-    then holds each member to its declared size while inflating it."""
+    then holds each member to its declared size while inflating it. A format whose
+    members are larger by nature (a REFI-QDA project's XML) gives its own size limits."""
     import io
 
     try:
@@ -213,7 +221,7 @@ def open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
                 "malicious file); refused"
             )
         total += member.file_size
-        if member.file_size > ZIP_MAX_MEMBER_BYTES:
+        if member.file_size > max_member:
             raise _bomb(where, kind, f"{member.filename} inflates to {_mb(member.file_size)}")
         ratio = member.file_size / max(1, member.compress_size)
         if member.file_size > ZIP_RATIO_FROM and ratio > ZIP_MAX_RATIO:
@@ -222,7 +230,7 @@ def open_zip(data: bytes, where: str, kind: str) -> zipfile.ZipFile:
                 kind,
                 f"{member.filename} inflates {ratio:,.0f} times (to {_mb(member.file_size)})",
             )
-    if total > ZIP_MAX_TOTAL_BYTES:
+    if total > max_total:
         raise _bomb(where, kind, f"its files inflate to {_mb(total)} in all")
     return archive
 

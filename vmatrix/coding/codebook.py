@@ -46,13 +46,16 @@ class Facet:
     closed: bool
     codes: list[Code]
     _index: dict[str, Code] = field(default_factory=dict, repr=False)
+    _typed: dict[str, Code | None] = field(default_factory=dict, repr=False)  # name as typed -> code
 
     def __post_init__(self) -> None:
         if not self._index:  # else given by a cached codebook
             self._index = _index(self.codes, f"facet {self.id}")
 
     def resolve(self, name: str) -> Code | None:
-        return self._index.get(fold_code(name))
+        if name not in self._typed:  # a sheet types the same few names thousands of times
+            self._typed[name] = self._index.get(fold_code(name))
+        return self._typed[name]
 
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
         return _closest(name, self._index, limit)
@@ -71,6 +74,7 @@ class Codebook:
     values: list[Code]
     facets: dict[str, Facet]
     _index: dict[str, Code] = field(default_factory=dict, repr=False)
+    _typed: dict[str, Code | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index:  # else given by a cached codebook
@@ -82,7 +86,9 @@ class Codebook:
 
     def resolve_value(self, name: str) -> Resolution | None:
         """The value form a typed name means, or None."""
-        code = self._index.get(fold_code(name))
+        if name not in self._typed:  # a sheet types the same few names thousands of times
+            self._typed[name] = self._index.get(fold_code(name))
+        code = self._typed[name]
         if code is None:
             return None
         return Resolution(code, name in (code.id, code.label))

@@ -16,6 +16,7 @@ class DocumentIndex:
     def __init__(self, documents: Iterable[Document]) -> None:
         documents = list(documents)  # read twice below
         self.ids = [d.id for d in documents]
+        self._ids = set(self.ids)
         self._keys: dict[str, set[str]] = {}
         self._names: dict[str, str] = {}  # folded id or label -> id, for a did-you-mean
         for doc in documents:
@@ -28,7 +29,7 @@ class DocumentIndex:
 
     def matches(self, cell: str) -> list[str]:
         """Every document the cell may name (more than one: it is ambiguous)."""
-        if cell in self.ids:
+        if cell in self._ids:
             return [cell]
         return sorted(self._keys.get(document_key(cell), set()))
 

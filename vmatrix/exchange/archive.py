@@ -20,6 +20,9 @@ from vmatrix.exchange.refi import same_guid
 from vmatrix.files import file_digest, open_zip, read_bytes, read_member
 
 MAX_ARCHIVE = 1024 * 1024 * 1024
+# A project's XML grows with its codings (about 1.6 kB each): 50,000 codings make 80 MB.
+MAX_MEMBER = 512 * 1024 * 1024
+MAX_UNPACKED = 2 * 1024 * 1024 * 1024
 OTHER_SOURCES = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
 
 
@@ -97,7 +100,7 @@ def read_project(path: Path) -> PeerProject:
     """A ``.qdpx`` archive: its ``.qde`` parsed, its text sources located (read on demand)."""
     data = read_bytes(path, limit=MAX_ARCHIVE, what="a project archive")
     where = str(path)
-    archive = open_zip(data, where, "REFI-QDA project (.qdpx)")
+    archive = open_zip(data, where, "REFI-QDA project (.qdpx)", max_member=MAX_MEMBER, max_total=MAX_UNPACKED)
     members = {info.filename.replace("\\", "/"): info for info in archive.infolist() if not info.is_dir()}
     qde = [name for name in members if name.lower().endswith(".qde")]
     if not qde:
@@ -106,7 +109,7 @@ def read_project(path: Path) -> PeerProject:
             "as a REFI-QDA project (.qdpx)"
         )
     chosen = "project.qde" if "project.qde" in qde else sorted(qde, key=lambda n: (n.count("/"), n))[0]
-    root = parse_xml(read_member(archive, members[chosen].filename, where), f"{where}: {chosen}")
+    root = parse_xml(read_member(archive, members[chosen].filename, where, MAX_MEMBER), f"{where}: {chosen}")
     if _local(root.tag) != "Project":
         raise InputFileError(
             f"{where}: {chosen} is not a REFI-QDA project (its root is <{_local(root.tag)}>)"
@@ -177,8 +180,15 @@ def parse_xml(data: bytes, where: str) -> Any:
 # -- the project's parts -------------------------------------------------------------------
 
 
+_LOCAL: dict[Any, str] = {}
+
+
 def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    """A tag without its namespace (peers use the standard's, none, or another)."""
+    found = _LOCAL.get(tag)
+    if found is None:
+        found = _LOCAL[tag] = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return found
 
 
 def _children(node: Any, name: str) -> list[Any]:
@@ -274,13 +284,18 @@ def _text_source(element: Any, index: int, where: str) -> TextSource:
         if member.lower().startswith("sources/"):
             member = member[len("sources/") :]
     selections = []
+    here = f"{where}: {name}"
     for s in _children(element, "PlainTextSelection"):
-        here = f"{where}: {name}"
-        codings = [
-            Coding(_guid(ref, "targetGUID") or "", _guid(c, "creatingUser"))
-            for c in _children(s, "Coding")
-            for ref in _children(c, "CodeRef")
-        ]
+        codings, description = [], ""
+        for child in s:  # one pass: a large project has hundreds of thousands of codings
+            tag = _local(child.tag)
+            if tag == "Coding":
+                user = _guid(child, "creatingUser")
+                codings += [
+                    Coding(_guid(r, "targetGUID") or "", user) for r in child if _local(r.tag) == "CodeRef"
+                ]
+            elif tag == "Description":
+                description = "".join(child.itertext()).strip()
         selections.append(
             Selection(
                 _guid(s) or f"{source_guid}-{len(selections)}",
@@ -288,7 +303,7 @@ def _text_source(element: Any, index: int, where: str) -> TextSource:
                 _int(s.get("endPosition"), here),
                 s.get("name"),
                 _guid(s, "creatingUser") or next((c.user for c in codings if c.user), None),
-                _text(s, "Description"),
+                description,
                 codings,
             )
         )

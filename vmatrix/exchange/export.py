@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from vmatrix.coding.codebook import FACET_COLUMNS, Codebook
 from vmatrix.corpus.store import CodeRow, Corpus, Document
@@ -83,6 +82,7 @@ class _CodeTree:
         self.codebook = codebook
         self.guids: dict[tuple[str, str], str] = {}  # (kind, folded key) -> code GUID
         self._names: set[str] = set()
+        self._resolved: dict[tuple[str, str], str] = {}  # (kind, name as stored) -> GUID
         # folder name, folder GUID, description, codes: (kind, key, name, description, colour)
         self.folders: list[tuple[str, str, str, list[tuple[str, str, str, str, str]]]] = []
         values = [
@@ -119,33 +119,33 @@ class _CodeTree:
         self.folders.append((name, guid("folder", key), description, named))
 
     def code_guid(self, kind: str, key: str) -> str:
-        if kind != "value":
-            code = self.codebook.facets[kind].resolve(key)
-            if code is not None:
-                key = code.id
-        return self.guids[kind, fold_code(key)]
+        found = self._resolved.get((kind, key))
+        if found is None:
+            code = self.codebook.facets[kind].resolve(key) if kind != "value" else None
+            found = self._resolved[kind, key] = self.guids[kind, fold_code(code.id if code else key)]
+        return found
 
-    def element(self, parent: ET.Element, ns: str) -> None:
-        codes = ET.SubElement(parent, f"{{{ns}}}Codes")
+    def write(self, out: _Xml) -> None:
+        out.open("Codes")
         for name, folder_guid, description, named in self.folders:
-            folder = ET.SubElement(
-                codes, f"{{{ns}}}Code", {"guid": folder_guid, "name": xml_text(name), "isCodable": "false"}
-            )
+            out.open("Code", guid=folder_guid, name=name, isCodable="false")
             if description:
-                ET.SubElement(folder, f"{{{ns}}}Description").text = xml_text(description)
+                out.text("Description", description)
             for kind, code_key, unique, definition, colour in named:
-                code = ET.SubElement(
-                    folder,
-                    f"{{{ns}}}Code",
-                    {
-                        "guid": self.guids[kind, fold_code(code_key)],
-                        "name": xml_text(unique),
-                        "isCodable": "true",
-                        "color": colour,
-                    },
-                )
+                attributes = {
+                    "guid": self.guids[kind, fold_code(code_key)],
+                    "name": unique,
+                    "isCodable": "true",
+                    "color": colour,
+                }
                 if definition:
-                    ET.SubElement(code, f"{{{ns}}}Description").text = xml_text(definition)
+                    out.open("Code", **attributes)
+                    out.text("Description", definition)
+                    out.close()
+                else:
+                    out.empty("Code", **attributes)
+            out.close()
+        out.close()
 
     @property
     def count(self) -> int:
@@ -158,10 +158,11 @@ def _definition(code: Any) -> str:
 
 def codebook_xml(codebook: Codebook) -> bytes:
     """The codebook as a ``.qdc`` file (valid against Codebook.xsd)."""
-    ET.register_namespace("", CODEBOOK_NS)
-    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN})
-    _CodeTree(codebook).element(root, CODEBOOK_NS)
-    return _serialise(root)
+    out = _Xml()
+    out.open("CodeBook", xmlns=CODEBOOK_NS, origin=ORIGIN)
+    _CodeTree(codebook).write(out)
+    out.close()
+    return out.bytes()
 
 
 # -- the project ------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def project_archive(
     tree = _CodeTree(codebook, used)
     report.codes = tree.count
     report.documents = len(docs)
-    xml, users = _project_xml(corpus, docs, selections, tree, name or corpus.path.stem, created)
+    xml, users = _project_xml(docs, selections, tree, name or corpus.path.stem, created)
     report.users = users
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -219,7 +220,7 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data, compresslevel=6)
+    archive.writestr(info, data, compresslevel=1)
 
 
 def _analysis(corpus: Corpus, codebook: Codebook, source: str) -> Any:
@@ -277,13 +278,13 @@ def _chosen_codes(
         if on_verbatims:
             kept = {(v.sheet, v.row) for v in analysis.select(on_verbatims)}
             codes = [c for c in codes if (c.sheet, c.row) in kept]
-    orphaned = [c for c in codes if c.status == "orphaned" or c.start is None or c.end is None]
-    if orphaned:
+    kept = [c for c in codes if c.status != "orphaned" and c.start is not None and c.end is not None]
+    if len(kept) < len(codes):
         report.warnings.append(
-            f"{len(orphaned)} orphaned code(s) left out: their quote is no longer in the transcript "
-            "(`vmatrix validate` lists them)"
+            f"{len(codes) - len(kept)} orphaned code(s) left out: their quote is no longer in the "
+            "transcript (`vmatrix validate` lists them)"
         )
-    return [c for c in codes if c not in orphaned]
+    return kept
 
 
 def _code_selection(code: CodeRow) -> _Selection:
@@ -340,79 +341,76 @@ def _suggested_selections(
 
 
 def _project_xml(
-    corpus: Corpus,
     docs: list[Document],
     selections: list[_Selection],
     tree: _CodeTree,
     name: str,
     created: datetime | None,
 ) -> tuple[bytes, list[str]]:
-    ns = PROJECT_NS
-    ET.register_namespace("", ns)
     users = sorted({s.user for s in selections}, key=lambda u: (u == SUGGESTIONS_USER, u.casefold()))
     user_guids = {u: guid("user", u) for u in [ORIGIN, *users]}
     stamp = (created or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    root = ET.Element(
-        f"{{{ns}}}Project",
-        {
-            "name": xml_text(name),
-            "origin": ORIGIN,
-            "creatingUserGUID": user_guids[ORIGIN],
-            "creationDateTime": stamp,
-        },
+    out = _Xml()
+    out.open(
+        "Project",
+        xmlns=PROJECT_NS,
+        name=name,
+        origin=ORIGIN,
+        creatingUserGUID=user_guids[ORIGIN],
+        creationDateTime=stamp,
     )
-    users_element = ET.SubElement(root, f"{{{ns}}}Users")
+    out.open("Users")
     for user, user_guid in user_guids.items():
-        ET.SubElement(users_element, f"{{{ns}}}User", {"guid": user_guid, "name": xml_text(user)})
-    tree.element(ET.SubElement(root, f"{{{ns}}}CodeBook"), ns)
+        out.empty("User", guid=user_guid, name=user)
+    out.close()
+    out.open("CodeBook")
+    tree.write(out)
+    out.close()
     variables = _variables(docs)
     if variables:
-        element = ET.SubElement(root, f"{{{ns}}}Variables")
+        out.open("Variables")
         for key in variables:
-            ET.SubElement(
-                element,
-                f"{{{ns}}}Variable",
-                {"guid": guid("variable", key), "name": xml_text(key), "typeOfVariable": "Text"},
-            )
+            out.empty("Variable", guid=guid("variable", key), name=key, typeOfVariable="Text")
+        out.close()
     by_document: dict[str, list[_Selection]] = {}
     for selection in selections:
         by_document.setdefault(selection.document, []).append(selection)
-    sources = ET.SubElement(root, f"{{{ns}}}Sources")
+    out.open("Sources")
     for doc in docs:
         source_guid = guid("source", doc.id)
-        element = ET.SubElement(
-            sources,
-            f"{{{ns}}}TextSource",
-            {"guid": source_guid, "name": xml_text(doc.id), "plainTextPath": f"internal://{source_guid}.txt"},
-        )
+        out.open("TextSource", guid=source_guid, name=doc.id, plainTextPath=f"internal://{source_guid}.txt")
         mine = sorted(by_document.get(doc.id, []), key=lambda s: (s.start, s.end, s.user, s.key))
         for s in mine:
             user_guid = user_guids[s.user]
-            selection = ET.SubElement(
-                element,
-                f"{{{ns}}}PlainTextSelection",
-                {
-                    "guid": guid("selection", s.key),
-                    "name": xml_text(s.name),
-                    "startPosition": str(s.start),
-                    "endPosition": str(s.end),
-                    "creatingUser": user_guid,
-                },
+            out.open(
+                "PlainTextSelection",
+                guid=guid("selection", s.key),
+                name=s.name,
+                startPosition=str(s.start),
+                endPosition=str(s.end),
+                creatingUser=user_guid,
             )
             if s.memo:
-                ET.SubElement(selection, f"{{{ns}}}Description").text = xml_text(s.memo)
+                out.text("Description", s.memo)
+            seen: set[str] = set()
             for kind, key in s.codes:
-                coding = ET.SubElement(
-                    selection,
-                    f"{{{ns}}}Coding",
-                    {"guid": guid("coding", s.key, kind, fold_code(key)), "creatingUser": user_guid},
-                )
-                ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": tree.code_guid(kind, key)})
+                target = tree.code_guid(kind, key)
+                if target in seen:  # two spellings of one code
+                    continue
+                seen.add(target)
+                out.open("Coding", guid=guid("coding", s.key, kind, key), creatingUser=user_guid)
+                out.empty("CodeRef", targetGUID=target)
+                out.close()
+            out.close()
         for key, value in _document_variables(doc).items():
-            holder = ET.SubElement(element, f"{{{ns}}}VariableValue")
-            ET.SubElement(holder, f"{{{ns}}}VariableRef", {"targetGUID": guid("variable", key)})
-            ET.SubElement(holder, f"{{{ns}}}TextValue").text = xml_text(value)
-    return _serialise(root), [u for u in users]
+            out.open("VariableValue")
+            out.empty("VariableRef", targetGUID=guid("variable", key))
+            out.text("TextValue", value)
+            out.close()
+        out.close()
+    out.close()
+    out.close()
+    return out.bytes(), users
 
 
 def _document_variables(doc: Document) -> dict[str, str]:
@@ -435,6 +433,38 @@ def _variables(docs: list[Document]) -> list[str]:
     return list(keys)
 
 
-def _serialise(root: ET.Element) -> bytes:
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+class _Xml:
+    """A small streaming XML writer, indented by two spaces: an export writes one element
+    per coding, and building a tree of 300,000 elements first costs more than the rest."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+        self.stack: list[str] = []
+
+    def _tag(self, tag: str, attributes: dict[str, str]) -> str:
+        pairs = "".join(f' {k}="{xml_text(v).translate(_ATTRIBUTE)}"' for k, v in attributes.items())
+        return f"{'  ' * len(self.stack)}<{tag}{pairs}"
+
+    def open(self, tag: str, /, **attributes: str) -> None:
+        self.parts.append(self._tag(tag, attributes) + ">\n")
+        self.stack.append(tag)
+
+    def empty(self, tag: str, /, **attributes: str) -> None:
+        self.parts.append(self._tag(tag, attributes) + " />\n")
+
+    def text(self, tag: str, text: str) -> None:
+        self.parts.append(f"{'  ' * len(self.stack)}<{tag}>{xml_text(text).translate(_TEXT)}</{tag}>\n")
+
+    def close(self) -> None:
+        name = self.stack.pop()
+        self.parts.append(f"{'  ' * len(self.stack)}</{name}>\n")
+
+    def bytes(self) -> bytes:
+        assert not self.stack, self.stack
+        return "".join(self.parts).encode("utf-8")

@@ -235,17 +235,20 @@ def import_project(
         pending=[_pending(item) for item in planned],
     )
     report.validation = validation
-    existing = {doc.id: doc for doc in corpus.documents()}
+    # A document the corpus already holds with this very text (exported from vmatrix and
+    # coded elsewhere) is left as it is: its turns, parse and suggestions stay.
+    texts = {doc_id: corpus.text(doc_id) for doc_id in corpus.document_ids()}
+    kept = {item.doc_id for item in planned if texts.get(item.doc_id) == item.source.text}
     for item in planned:
-        old = existing.get(item.doc_id)
-        status = "added" if old is None else ("unchanged" if old.sha256 == item.source.sha256 else "updated")
+        status = "added" if item.doc_id not in texts else "unchanged" if item.doc_id in kept else "updated"
         report.documents.append((item.doc_id, str(item.source.path.name), status))
     if not validation.ok or dry_run:
         return report
     codes_now = validation.sheets[0].codes
     same_codes = _same_codes(corpus.codes(sheets=[sheet.name]), codes_now)
+    changed = [item for item in planned if item.doc_id not in kept]
     with corpus.transaction():
-        ingested: IngestReport = store_planned(corpus, planned, n_process=n_process, progress=progress)
+        ingested: IngestReport = store_planned(corpus, changed, n_process=n_process, progress=progress)
         if not same_codes:
             corpus.replace_sheet(sheet.name, str(path.resolve()), sheet.sha256, codes_now)
     statuses = {o.doc_id: o.status for o in ingested.outcomes}
@@ -253,7 +256,7 @@ def import_project(
         (doc_id, name, statuses.get(doc_id, status)) for doc_id, name, status in report.documents
     ]
     report.warnings += ingested.warnings
-    report.unchanged = same_codes and all(s == "unchanged" for s in statuses.values())
+    report.unchanged = same_codes and not changed
     report.stored = True
     return report
 

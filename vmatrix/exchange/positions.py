@@ -28,6 +28,7 @@ from vmatrix.textnorm import fold, normalise_stored, one_paragraph
 STANDARD = "code points"
 _LINE = re.compile(r"^\s*line\s*:?\s*(\d+)\s*$", re.IGNORECASE)
 _ELLIPSIS = ("…", "...")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # outside the BMP: two UTF-16 units
 
 
 @dataclass
@@ -79,7 +80,7 @@ class SourceText:
 
     def readings(self) -> list[Reading]:
         """The readings that differ on this text."""
-        astral = any(ord(c) > 0xFFFF for c in self.raw)
+        astral = _ASTRAL.search(self.raw) is not None
         return [
             r
             for r in READINGS
@@ -170,6 +171,8 @@ def name_score(name: str | None, raw: str, start: int, end: int) -> int | None:
                 whole = end in (starts[index + 1], starts[index] + len(lines[index].rstrip("\r\n")))
                 return 2 if whole else 0
         return 0
+    if name == raw[start:end]:
+        return 2
     wanted, selected = _key(name), _key(raw[start:end])
     if wanted == selected:
         return 2
