@@ -174,27 +174,27 @@ def test_quotes_in_french_quotation_marks_with_their_source(page: str) -> None:
     shared = "Sur les réseaux sociaux on partage nos vendanges avec la communauté."
     assert f"«{nbsp}{shared}{nbsp}» (Entretien 2)" in text
     assert "Qu’est-ce que" not in text  # the interviewer's question is not a quote
+    assert "coded by A" in text and "coded by B" in text  # two coders: whose quote is which
     assert "orphaned" not in text or "L’ERP leur a appris" not in text
 
 
-def test_quotes_per_value_form_are_limited(db: Path, data: Path) -> None:
-    text = "".join(parse(make(db, data, quotes=1)).text)
-    assert "Fonctionnelle (1 of 5 verbatims)" in text
-    assert "at most 1 per value form" in text
-    text = "".join(parse(make(db, data, quotes=0)).text)
-    assert "Fonctionnelle (5 verbatims)" in text
+def test_where_title_and_quotes_per_value_form(db: Path, data: Path, page: str) -> None:
+    assert "Fonctionnelle (5 verbatims)" in "".join(parse(page).text)  # all 5 under the default 10
+    chosen = make(db, data, where=["role=dirigeant"], title="Transition numérique « PME »", quotes=1)
+    text = "".join(parse(chosen).text)
+    assert "<title>Transition numérique « PME »</title>" in chosen
+    assert "selection: role=dirigeant" in text
+    assert "Fonctionnelle (1 of 5 verbatims)" in text and "at most 1 per value form" in text
+    assert "(Entretien 10)" not in text  # the expert's quotes left out
+    assert "(Entretien 1)" in text
+    assert "3 of them hold the verbatims reported here" in text  # entretien-01, -02 and -11
 
 
-def test_where_title_and_source(db: Path, data: Path) -> None:
-    page = make(db, data, where=["role=expert"], title="Transition numérique « PME »")
-    text = "".join(parse(page).text)
-    assert "<title>Transition numérique « PME »</title>" in page
-    assert "selection: role=expert" in text
-    assert "Entretien 2)" not in text  # quotes of the managers left out
-    assert "(Entretien 10)" in text
+def test_suggestions_as_the_source(db: Path, data: Path) -> None:
     suggested = "".join(parse(make(db, data, source="suggested")).text)
     assert "(suggestions)" in suggested and "Tool table" not in suggested
-    assert "Agreement between coders" not in suggested
+    assert "Agreement between coders" not in suggested and "Suggestions and manual codes" not in suggested
+    assert "matrix unit: segment" in suggested
 
 
 def test_same_corpus_same_page(db: Path, data: Path, page: str) -> None:

@@ -410,6 +410,8 @@ def _tools(analysis: Analysis, selected: list[Any]) -> str:
 def _quotes(corpus: Any, analysis: Analysis, conditions: list[Any], options: ReportOptions) -> str:
     # The quotable verbatims once, in document order; each value form takes its own.
     pool, _ = quoting.select(analysis, quoting.QuoteQuery(conditions=conditions))
+    # With several coders the same passage may come twice: say whose each one is.
+    several = len({v.coder or v.sheet for v in pool}) > 1
     out = []
     for code in analysis.codebook.values:
         verbatims = [v for v in pool if code.id in v.values]
@@ -427,10 +429,12 @@ def _quotes(corpus: Any, analysis: Analysis, conditions: list[Any], options: Rep
             out.append('<p class="note">No verbatim carries this value form.</p>\n')
         for quote in found:
             values, facets = quoting.describe(analysis, quote)
+            coder = quote.verbatim.coder or quote.verbatim.sheet
+            who = f"coded by {coder}" if several and coder else ""
             text = one_paragraph(quote.shown)
             out.append(
                 f'<blockquote lang="fr"><p>«{NBSP}{_e(text)}{NBSP}» ({_e(quote.verbatim.label)})</p>'
-                f"<footer>{_e(' — '.join(p for p in (values, facets) if p))}</footer></blockquote>\n"
+                f"<footer>{_e(' — '.join(p for p in (values, facets, who) if p))}</footer></blockquote>\n"
             )
     limit = f"at most {options.quotes} per value form, " if options.quotes else ""
     intro = (
