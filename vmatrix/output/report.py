@@ -78,9 +78,8 @@ def build(corpus: Any, codebook: Codebook, options: ReportOptions) -> Report:
         where = " and ".join(f"--where {w}" for w in options.where)
         raise NothingToShow(f"nothing to report: no verbatim of the {source} meets {where}")
     analysis.note_counted(selected)
-    unit = options.unit or (
-        "tool" if analysis.source == "manual" and any(v.labels("tool") for v in selected) else "segment"
-    )
+    named = any(v.labels("tool") for v in selected)  # suggestions name the tools suggest found
+    unit = options.unit or ("tool" if named else "segment")
     documents = sorted({v.document for v in selected}, key=natural_key)
     title = options.title or f"Value forms in {len(documents)} interviews"
 
@@ -89,7 +88,7 @@ def build(corpus: Any, codebook: Codebook, options: ReportOptions) -> Report:
         Section("codebook", "Codebook", _codebook(analysis, selected)),
         Section("matrix", "Interaction matrix", _matrix(analysis, options, unit)),
     ]
-    if analysis.source == "manual":
+    if analysis.source == "manual" or named:
         sections.append(Section("tools", "Tool table", _tools(analysis, selected)))
     sections.append(Section("quotes", "Quotes by value form", _quotes(corpus, analysis, conditions, options)))
     if analysis.source == "manual":
