@@ -223,3 +223,168 @@ def test_reingest_keeps_metadata(tmp_path: Path) -> None:
     result = run(db, "ingest", str(folder), "--meta", str(meta), "--replace-meta")
     assert result.exit_code == 0, result.output
     assert metadata()["e1"] == ("Entretien 1", None, {"sector": "menuiserie"})
+
+
+# -- 9: a full disk -------------------------------------------------------------------------
+
+
+def _fill_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every corpus opened from now on may not grow by a single page: SQLite then fails
+    as on a full disk (SQLITE_FULL, "database or disk is full")."""
+    opened = Corpus.__init__
+
+    def full(self: Corpus, *args: object, **kwargs: object) -> None:
+        opened(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+        self.db.execute(f"PRAGMA max_page_count = {pages}")
+
+    monkeypatch.setattr(Corpus, "__init__", full)
+
+
+def test_validate_on_a_full_disk_is_one_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [[*ROW[:8], f"coder-{n}"] for n in range(300)]
+    sheet = write_sheet(tmp_path / "codes.csv", rows)
+    before = digest(db)
+    _fill_up(monkeypatch)
+    one_error(run(db, "validate", str(sheet)), "disk is full", "nothing was written")
+    monkeypatch.undo()
+    assert digest(db) == before
+    with Corpus(db) as corpus:
+        assert corpus.codes() == []
+        assert corpus.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.slow
+def test_ingest_on_a_full_disk_is_one_line(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    transcript = tmp_path / "e9.txt"
+    transcript.write_text("Q : Le site ?\nR : " + "On gagne du temps avec le site. " * 200 + "\n")
+    before = digest(db)
+    _fill_up(monkeypatch)
+    one_error(run(db, "ingest", str(transcript)), "disk is full", "nothing was written")
+    monkeypatch.undo()
+    assert digest(db) == before
+
+
+# -- 10: several writers at once ----------------------------------------------------------------
+
+
+def _create_and_write(path: str, n: int) -> None:
+    from tests.corpus_builder import Doc, add_document
+
+    with Corpus(path, create=True) as corpus, corpus.transaction():
+        add_document(corpus, Doc(f"entretien-{n}", [("Q", "Bonjour ?"), ("R", f"Réponse {n}.")]))
+
+
+def test_writers_creating_one_corpus_together_all_succeed(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = str(tmp_path / "new.db")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_create_and_write, args=(path, n)) for n in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0] * 6
+    with Corpus(path) as corpus:
+        assert len(corpus.document_ids()) == 6
+        assert corpus.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_writer_waiting_for_another_says_so(db: Path, tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(1.0, lambda: holder.execute("COMMIT")).start()
+    sheet = write_sheet(tmp_path / "codes.csv", [ROW])
+    start = time.monotonic()
+    result = run(db, "validate", str(sheet))
+    holder.close()
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - start >= 0.9
+    assert "being written by another vmatrix; waiting" in result.stderr
+    with Corpus(db) as corpus:
+        assert len(corpus.codes()) == 1
+
+
+@pytest.mark.slow
+def test_four_ingests_and_readers_at_once_all_succeed(db: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    folders = []
+    for n in range(4):
+        folder = tmp_path / f"batch{n}"
+        folder.mkdir()
+        for k in range(2):
+            (folder / f"e{n}{k}.txt").write_text(
+                f"Q : Et le site ?\nR : Le site {n}{k} nous fait gagner du temps, les clients commandent.\n"
+            )
+        folders.append(folder)
+    command = [sys.executable, "-m", "vmatrix", "-C", str(db)]
+    writers = [
+        subprocess.Popen(
+            [*command, "ingest", str(f)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for f in folders
+    ]
+    reads = 0
+    while any(w.poll() is None for w in writers):
+        for reader in ("docs", "codes"):
+            done = subprocess.run([*command, reader, "-f", "csv"], capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            reads += 1
+        time.sleep(0.2)
+    outputs = [w.communicate() for w in writers]
+    assert [w.returncode for w in writers] == [0] * 4, outputs
+    assert reads >= 2
+    with Corpus(db) as corpus:
+        assert corpus.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ids = set(corpus.document_ids())
+        assert {f"e{n}{k}" for n in range(4) for k in range(2)} | {"entretien-01", "entretien-02"} <= ids
+        assert all(corpus.parse_blob(f"e{n}{k}") for n in range(4) for k in range(2))
+
+
+# -- 7: a segment longer than spaCy takes ---------------------------------------------------------
+
+
+def test_long_text_is_cut_at_sentence_ends_and_joins_back() -> None:
+    from vmatrix.transcripts.parse import split_long
+
+    text = "Le site marche bien. " * 300 + "x" * 5000 + " fin"
+    pieces = split_long(text, 1000)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= 1000 for piece in pieces)
+    assert all(piece.endswith(". ") for piece in pieces[:6])
+    assert split_long("court", 1000) == ["court"]
+
+
+@pytest.mark.slow
+def test_a_line_longer_than_spacy_takes_is_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy refuses a text over nlp.max_length (E088); here the limit is lowered to
+    5,000 characters so that a 40,000-character answer stands for a 1 MB line."""
+    from vmatrix.transcripts import parse
+
+    monkeypatch.setattr(parse.load_model(), "max_length", 5000)
+    monkeypatch.setattr(parse, "PIECE_CHARS", 100_000)
+    answer = " ".join(f"Le site numéro {n} nous fait gagner du temps." for n in range(900))
+    transcript = tmp_path / "long.txt"
+    transcript.write_text(f"Q : Et le site ?\nR : {answer}\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = run(db, "ingest", str(transcript))
+    assert result.exit_code == 0, result.output
+    with Corpus(db) as corpus:
+        text = corpus.text("long")
+        segments = corpus.segments("long")
+        _sha, _model, blob = corpus.parse_blob("long")  # type: ignore[misc]
+    docs = parse.from_bytes(blob)
+    assert [d.text for d in docs] == [text[s.start : s.end] for s in segments]
+    longest = max(docs, key=len)
+    assert len(longest.text) > 40_000
+    assert {t.lemma_ for t in longest[-12:]} >= {"gagner", "temps"}

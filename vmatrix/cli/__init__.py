@@ -9,6 +9,7 @@ the command functions, so ``vmatrix matrix`` never pays for spaCy.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,6 +75,12 @@ class _Funnel(TyperGroup):
         except OSError as exc:
             err(f"Error: {describe_os_error(exc)}", "bold red")
             raise typer.Exit(1) from None
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            full = f"{corpus_path()}: the disk is full; free some space and run the command again"
+            err(f"Error: {full}", "bold red")
+            raise typer.Exit(1) from None
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -133,7 +140,9 @@ def corpus_path() -> Path:
 def open_corpus(*, create: bool = False) -> Any:
     from vmatrix.corpus.store import Corpus
 
-    return Corpus(corpus_path(), create=create)
+    corpus = Corpus(corpus_path(), create=create)
+    corpus.on_wait = warn  # a writer waiting for another says so
+    return corpus
 
 
 # -- shared options -----------------------------------------------------------

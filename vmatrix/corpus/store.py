@@ -9,8 +9,9 @@ so a command that fails leaves the corpus as it was.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,14 @@ from typing import Any
 from vmatrix.errors import CorpusError, UnknownDocument
 
 DEFAULT_PATH = "vmatrix.db"
+# How long a statement waits for a lock another connection holds briefly, and how long a
+# writer waits for another writer to finish (ingest writes in one short transaction).
+BUSY_MS = 10_000
+WRITE_WAIT_S = 600
+_FULL = (
+    "the disk is full (or the corpus reached its size limit); nothing was written, the "
+    "corpus is as it was. Free some space there and run the command again"
+)
 
 MIGRATIONS: list[str] = [
     # 1: documents, segments, parsed docs, coding sheets and codes, suggestions, caches
@@ -225,27 +234,42 @@ class Corpus:
         if version == 0 and self.path.stat().st_size > 0 and self._has_tables():
             self.db.close()
             raise CorpusError(f"{self.path} is an SQLite file but not a vmatrix corpus")
-        self.db.execute("PRAGMA busy_timeout = 10000")
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self.db.execute("PRAGMA foreign_keys = ON")
-        if version < SCHEMA_VERSION:
-            self._migrate(version)
-        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.db.execute("PRAGMA journal_mode = WAL")
         self._depth = 0
+        self.on_wait: Callable[[str], None] | None = None
+        try:
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            if version < SCHEMA_VERSION:
+                self._migrate()
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if _disk_full(exc):
+                raise CorpusError(f"{self.path}: {_FULL}") from exc
+            if _busy(exc):
+                raise CorpusError(f"{self.path} is busy ({exc}); another vmatrix is writing to it") from exc
+            raise CorpusError(f"cannot open {self.path} ({exc})") from exc
 
     def _has_tables(self) -> bool:
         return bool(self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
 
-    def _migrate(self, version: int) -> None:
+    def _migrate(self) -> None:
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            # Read again under the lock: another vmatrix creating the corpus at the same
+            # time may have done it first.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[number]):
                     self.db.execute(statement)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
             raise CorpusError(f"cannot upgrade {self.path}: {exc}") from exc
 
     def close(self) -> None:
@@ -259,7 +283,13 @@ class Corpus:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together, or not at all."""
+        """All writes inside commit together, or not at all.
+
+        Another vmatrix writing holds the corpus for a moment (ingest parses before it
+        writes): this one waits for it, up to ``WRITE_WAIT_S`` seconds, and says so
+        through :attr:`on_wait`. A full disk rolls everything back and raises
+        :class:`CorpusError` saying so.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -267,20 +297,48 @@ class Corpus:
             finally:
                 self._depth -= 1
             return
+        self._begin()
+        self._depth = 1
+        wal = _size(self.path, "-wal")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc):
+                grown = max(0, _size(self.path, "-wal") - wal)
+                needed = f"; this run needed more than {grown / 1024 / 1024:.1f} MB" if grown else ""
+                raise CorpusError(f"{self.path}: {_FULL}{needed}") from exc
+            raise
+        finally:
+            self._depth = 0
+
+    def _begin(self) -> None:
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        if self.on_wait is not None:
+            self.on_wait(
+                f"{self.path} is being written by another vmatrix; waiting for it "
+                f"(up to {WRITE_WAIT_S // 60} minutes)"
+            )
+        self.db.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_S * 1000}")
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise CorpusError(f"{self.path} is busy ({exc}); another vmatrix may be writing to it") from exc
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+            raise CorpusError(
+                f"{self.path} is still busy after {WRITE_WAIT_S // 60} minutes ({exc}); another "
+                "vmatrix is writing to it: run this command again when it is done"
+            ) from exc
         finally:
-            self._depth = 0
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
 
     # -- documents -----------------------------------------------------------
 
@@ -408,7 +466,7 @@ class Corpus:
         except sqlite3.OperationalError:
             return False
         finally:
-            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
 
     # -- re-anchoring ------------------------------------------------------------
 
@@ -712,6 +770,22 @@ def _document(row: sqlite3.Row) -> Document:
         speakers=speakers,
         text=row["text"] if "text" in keys else None,
     )
+
+
+def _disk_full(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(exc) or "busy" in str(exc)
+
+
+def _size(path: Path, suffix: str) -> int:
+    try:
+        return os.stat(f"{path}{suffix}").st_size
+    except OSError:
+        return 0
 
 
 def _statements(script: str) -> Iterator[str]:

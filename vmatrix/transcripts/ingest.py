@@ -1,9 +1,10 @@
 """Ingest transcripts: read, normalise, segment, parse once, store.
 
-Two passes. The first reads and checks every file without touching the corpus, so
+Three steps. The first reads and checks every file without touching the corpus, so
 bad input is refused before anything is written. The second parses what is new or
-changed, streaming segments through spaCy in small batches and writing each
-document as soon as it is parsed, all inside one transaction.
+changed, streaming segments through spaCy in small batches, each parsed document put
+aside in a temporary file. The third writes it all in one short transaction: the
+corpus is locked for seconds, never while the model loads or parses.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from vmatrix.corpus import anchor
 from vmatrix.corpus.store import Corpus, Document, SegmentRow, now
@@ -266,7 +268,10 @@ def ingest(
 ) -> IngestReport:
     """Ingest files into ``corpus``: everything is written, or nothing.
 
-    Metadata comes only from ``meta`` rows naming a document; see :func:`_merge_metadata`.
+    Parsing, the long part, happens before the corpus is locked: the parsed documents
+    wait in a temporary file, then everything is written in one short transaction, so
+    another vmatrix writing to the same corpus waits seconds, not minutes. Metadata
+    comes only from ``meta`` rows naming a document; see :func:`_merge_metadata`.
     """
     planned, report = plan(paths, meta=meta, encoding=encoding, skip_bad=skip_bad)
     return store_planned(
@@ -306,30 +311,50 @@ def store_planned(
     progress: Progress | None = None,
     replace_meta: bool = False,
 ) -> IngestReport:
-    """The second pass of ingest: parse what is new or changed and store it, in one transaction."""
+    """The second pass of ingest: parse what is new or changed, then store it in one
+    short transaction (see :func:`ingest`)."""
+    import tempfile
+
     report = report or IngestReport()
-    existing = {doc.id: doc for doc in corpus.documents()}
-    for item in planned:
-        old = existing.get(item.doc_id)
-        item.label, item.number, item.attributes = _merge_metadata(item, old, replace_meta)
-        if old is not None and item.row is None:
-            report.metadata_kept += 1
-    to_parse: list[_Planned] = []
-    with corpus.transaction():
-        for item in planned:
-            old = existing.get(item.doc_id)
-            if old is not None and old.sha256 == item.source.sha256 and _same_reading(corpus, item):
-                outcome = _outcome(item, "unchanged")
-                if (old.label, old.number, old.attributes) != (item.label, item.number, item.attributes):
-                    corpus.set_metadata(item.doc_id, item.label, item.number, item.attributes)
-                    outcome.status = "metadata"
-                report.outcomes.append(outcome)
-            else:
-                to_parse.append(item)
-        if to_parse:
-            _parse_and_store(corpus, to_parse, existing, report, n_process, progress)
+    before = {doc.id: doc for doc in corpus.documents()}
+    to_parse = [item for item in planned if not _unchanged(corpus, item, before.get(item.doc_id))]
+    with tempfile.TemporaryFile(prefix="vmatrix-parsed-") as spool:
+        parsed, model = _parse(to_parse, spool, n_process, progress) if to_parse else ({}, "")
+        report.words_parsed = sum(item.words for item in to_parse)
+        with corpus.transaction():
+            # Read again under the lock: another vmatrix may have written meanwhile.
+            existing = {doc.id: doc for doc in corpus.documents()}
+            for item in planned:
+                old = existing.get(item.doc_id)
+                item.label, item.number, item.attributes = _merge_metadata(item, old, replace_meta)
+                if old is not None and item.row is None:
+                    report.metadata_kept += 1
+                where = parsed.get(id(item))
+                if where is None or _unchanged(corpus, item, old):
+                    report.outcomes.append(_keep(corpus, item, old))
+                    continue
+                spool.seek(where[0])
+                _store(corpus, item, spool.read(where[1]), model, old, report)
     report.warnings.extend(_shared_labels(corpus, {item.doc_id for item in planned}))
     return report
+
+
+def _unchanged(corpus: Corpus, item: _Planned, old: Document | None) -> bool:
+    return old is not None and old.sha256 == item.source.sha256 and _same_reading(corpus, item)
+
+
+def _keep(corpus: Corpus, item: _Planned, old: Document | None) -> Outcome:
+    """A document the corpus already holds as it reads now: only its metadata may change."""
+    outcome = _outcome(item, "unchanged")
+    if old is None:
+        raise VmatrixError(
+            f"{item.source.path}: {item.doc_id} was removed from the corpus by another vmatrix "
+            "while this one ran; nothing was written, run the command again"
+        )
+    if (old.label, old.number, old.attributes) != (item.label, item.number, item.attributes):
+        corpus.set_metadata(item.doc_id, item.label, item.number, item.attributes)
+        outcome.status = "metadata"
+    return outcome
 
 
 def _shared_labels(corpus: Corpus, ingested: set[str]) -> list[str]:
@@ -370,19 +395,20 @@ def _outcome(item: _Planned, status: str) -> Outcome:
     )
 
 
-def _parse_and_store(
-    corpus: Corpus,
-    items: list[_Planned],
-    existing: dict[str, Document],
-    report: IngestReport,
-    n_process: int,
-    progress: Progress | None,
-) -> None:
+def _parse(
+    items: list[_Planned], spool: IO[bytes], n_process: int, progress: Progress | None
+) -> tuple[dict[int, tuple[int, int]], str]:
+    """Parse every segment of ``items``, each document's DocBin written to ``spool`` as
+    soon as its last segment is parsed (memory stays flat however many documents).
+
+    Returns where each document's DocBin is in ``spool`` (by ``id(item)``: offset, size)
+    and the model's name.
+    """
     from vmatrix.transcripts import parse
 
     nlp = parse.load_model()
-    model = parse.model_name(nlp)
     total = sum(item.words for item in items)
+    found: dict[int, tuple[int, int]] = {}
     done = 0
 
     def stream() -> Iterator[tuple[str, tuple[int, int]]]:
@@ -390,36 +416,40 @@ def _parse_and_store(
             for segment in item.segments:
                 yield item.source.text[segment.start : segment.end], (n, segment.index)
 
-    pending: list = []
+    def keep(item: _Planned, docs: list[Any]) -> None:
+        nonlocal done
+        if len(docs) != len(item.segments):  # pragma: no cover - a spaCy contract
+            raise VmatrixError(f"{item.source.path}: parsed {len(docs)} of {len(item.segments)} segments")
+        data = parse.to_bytes(docs)
+        found[id(item)] = (spool.tell(), len(data))
+        spool.write(data)
+        done += item.words
+        if progress:
+            progress(done, total)
+
+    pending: list[Any] = []
     current = 0
     for doc, (n, _index) in parse.parse(nlp, stream(), n_process=n_process):
         while n != current:  # documents whose segments are all parsed
-            done += _store(corpus, items[current], pending, model, existing, report)
+            keep(items[current], pending)
             pending = []
             current += 1
-            if progress:
-                progress(done, total)
         pending.append(doc)
     while current < len(items):
-        done += _store(corpus, items[current], pending, model, existing, report)
+        keep(items[current], pending)
         pending = []
         current += 1
-        if progress:
-            progress(done, total)
-    report.words_parsed = done
+    return found, parse.model_name(nlp)
 
 
 def _store(
     corpus: Corpus,
     item: _Planned,
-    docs: list,
+    docbin: bytes,
     model: str,
-    existing: dict[str, Document],
+    old: Document | None,
     report: IngestReport,
-) -> int:
-    from vmatrix.transcripts import parse
-
-    old = existing.get(item.doc_id)
+) -> None:
     status = "added" if old is None else "updated"
     outcome = _outcome(item, status)
     text = item.source.text
@@ -457,13 +487,10 @@ def _store(
             for s in item.segments
         ],
     )
-    if len(docs) != len(item.segments):  # pragma: no cover - a spaCy contract
-        raise VmatrixError(f"{item.source.path}: parsed {len(docs)} of {len(item.segments)} segments")
-    corpus.put_parse(item.doc_id, item.source.sha256, model, parse.to_bytes(docs))
+    corpus.put_parse(item.doc_id, item.source.sha256, model, docbin)
     if old is not None:
         outcome.suggestions_dropped = corpus.drop_suggestions(item.doc_id)
         moved = anchor.reanchor_document(corpus, item.doc_id, text)
         outcome.codes_moved = moved.moved
         outcome.codes_orphaned = len(moved.orphaned)
     report.outcomes.append(outcome)
-    return item.words

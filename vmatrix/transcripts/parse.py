@@ -17,6 +17,7 @@ never loads the model.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -92,12 +93,64 @@ def parse(
     n_process: int = 1,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[tuple[Doc, K]]:
-    """Parse ``(text, key)`` pairs in order; texts are stored texts, not model texts."""
+    """Parse ``(text, key)`` pairs in order; texts are stored texts, not model texts.
+
+    A text longer than :data:`PIECE_CHARS` (a transcript pasted as one line) is parsed
+    in pieces cut at sentence ends or spaces, joined back into one Doc with the same
+    text and offsets: spaCy refuses a text over ``nlp.max_length``, and one batch of
+    long texts would take gigabytes.
+    """
+    from spacy.tokens import Doc
+
     repair = NormRepair(nlp)
-    stream = ((model_text(text), key) for text, key in items)
-    for doc, key in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
+    longest = min(PIECE_CHARS, nlp.max_length)
+
+    def pieces() -> Iterator[tuple[str, tuple[K, int, int]]]:
+        for text, key in items:
+            parts = split_long(text, longest)
+            for i, part in enumerate(parts):
+                yield model_text(part), (key, i, len(parts))
+
+    held: list[Doc] = []
+    stream = nlp.pipe(pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    for doc, (key, i, count) in stream:
         repair(doc)
-        yield doc, key
+        if count == 1:
+            yield doc, key
+            continue
+        held.append(doc)
+        if i == count - 1:
+            yield Doc.from_docs(held, ensure_whitespace=False), key
+            held = []
+
+
+# Texts longer than this are parsed in pieces (a speaker turn is rarely a tenth of it).
+PIECE_CHARS = 20_000
+_SENTENCE_END = re.compile(r"[.!?…»]\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def split_long(text: str, longest: int) -> list[str]:
+    """``text`` cut into pieces of at most ``longest`` characters that join back into it,
+    each ending after a sentence end if one falls in its second half, else after a space,
+    else (a "word" that long) anywhere."""
+    if len(text) <= longest:
+        return [text]
+    pieces = []
+    start = 0
+    while len(text) - start > longest:
+        window = text[start : start + longest]
+        cut = 0
+        for pattern in (_SENTENCE_END, _SPACE):
+            ends = [m.end() for m in pattern.finditer(window, longest // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or longest
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
 
 
 class NormRepair:
