@@ -167,7 +167,15 @@ def plot_values(
     stacked: Annotated[
         bool, typer.Option("--stacked", help="Stack the groups in one bar per value form.")
     ] = False,
-    unit: UnitOption = "segment",
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit",
+            "-u",
+            help="What a bar counts: segments (coded verbatims), documents, or a facet such as tool "
+            "(each tool once, with the value forms of all its verbatims).",
+        ),
+    ] = "segment",
     where: WhereOption = None,
     source: SourceOption = Source.manual,
     codebook: CodebookOption = None,
