@@ -59,9 +59,12 @@ def main() -> None:
         stored_suggestions,
         tabulate,
         threshold_table,
+        tool_resolver,
+        tool_units,
     )
     from vmatrix.coding.lexicon import load_lexicon, read_phrases
     from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, suggest
+    from vmatrix.coding.tools import suggested_tools, tool_lexicon
     from vmatrix.corpus.store import Corpus
     from vmatrix.output.render import Format, Table, render
     from vmatrix.sheets.validate import validate_sheets
@@ -72,7 +75,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Corpus(Path(tmp) / "heldout.db", create=True) as corpus:
         ingested = ingest(corpus, [args.set / "transcripts"], meta=args.set / "interviews.csv")
         read_phrases(lexicon, corpus)
-        report = suggest(corpus, lexicon, min_score=0.0)  # every score stored; thresholds below
+        # every score stored (thresholds below), and the tools found
+        report = suggest(corpus, lexicon, min_score=0.0, tools=tool_lexicon(codebook))
         validation = validate_sheets(corpus, [args.set / "codes.csv"], codebook)
         if not validation.stored:
             for finding in validation.findings:
@@ -90,6 +94,12 @@ def main() -> None:
         units = {
             unit: make_units(corpus, codes, suggested, unit=unit, all_segments=args.all_segments)
             for unit in (("segment", "document") if args.all_segments else UNITS)
+        }
+        found_tools = suggested_tools(corpus, sorted({c.document_id for c in codes}))
+        resolve = tool_resolver(codebook)
+        tools_found = {
+            unit: tabulate(tool_units(corpus, codes, found_tools, unit=unit, resolve=resolve), unit=unit)
+            for unit in ("segment", "verbatim")
         }
     order = codebook.value_ids
     results = {
@@ -127,11 +137,27 @@ def main() -> None:
         ],
         title="Recall by value form",
     )
+    detection = Table(
+        ["unit", "units", "micro P", "micro R", "micro F1", "macro F1"],
+        [
+            [
+                unit,
+                e.units,
+                *(ratio(x) for x in (e.micro.precision, e.micro.recall, e.micro.f1)),
+                ratio(e.macro.f1),
+            ]
+            for unit, e in tools_found.items()
+        ],
+        title="Tools found against tools coded (a tool described in the coder's words counts as the "
+        "codebook tools it names)",
+        numeric={1, 2, 3, 4, 5},
+    )
     fmt = Format(args.format)
     if fmt is Format.json:
         payload = {
             unit: {**results[unit].to_json(), "all_forms": baselines[unit].to_json()} for unit in units
         }
+        payload["tools_found"] = {unit: e.to_json() for unit, e in tools_found.items()}
         render(Table([], [], json=payload), fmt)
     else:
         render(
@@ -150,6 +176,7 @@ def main() -> None:
                 ),
                 summary,
                 recall,
+                detection,
             ],
             fmt,
         )

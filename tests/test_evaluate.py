@@ -228,3 +228,57 @@ def test_cli_unit_and_thresholds(tools_path: Path, data: Path) -> None:
     assert "by score threshold" in result.stdout and "4 verbatims counted" in result.stderr
     result = runner.invoke(app, [*common, "--unit", "tool", "--all-segments"])
     assert result.exit_code == 1 and "segment and document units" in result.stderr
+
+
+def test_suggested_tools_against_coded_tools(tools_path: Path) -> None:
+    from vmatrix.coding.evaluate import anchored_codes, tabulate, tool_units
+
+    # found: d1 s0 names the website and the ERP, d1 s1 nothing, d2 s0 the website
+    found = {("d1", 0): ["site web", "ERP"], ("d2", 0): ["Site Web"]}
+    with Corpus(tools_path) as corpus:
+        codes = anchored_codes(corpus)
+        verbatims = tabulate(tool_units(corpus, codes, found), unit="verbatim")
+        segments = tabulate(tool_units(corpus, codes, found, unit="segment"), unit="segment")
+        with pytest.raises(UsageError, match="by segment or by verbatim"):
+            tool_units(corpus, codes, found, unit="tool")
+    by_tool = {c.value: c for c in verbatims.values}
+    # d1 [0, 10) site web: found (+ ERP wrongly); d1 [10, 20) ERP: found (+ site web wrongly);
+    # d1 [20, 40) site web: missed; d2 [0, 20) ERP: missed, site web wrongly
+    assert (by_tool["siteweb"].tp, by_tool["siteweb"].fp, by_tool["siteweb"].fn) == (1, 2, 1)
+    assert (by_tool["erp"].tp, by_tool["erp"].fp, by_tool["erp"].fn) == (1, 1, 1)
+    # segments: d1 s0 {site web, ERP} all found; d1 s1 {site web} missed; d2 s0 {ERP} missed, site web wrongly
+    assert (segments.micro.tp, segments.micro.fp, segments.micro.fn) == (2, 1, 2)
+
+
+def test_a_tool_in_the_coders_words_is_the_codebook_tools_it_names() -> None:
+    from vmatrix.coding.codebook import load_codebook
+    from vmatrix.coding.evaluate import tool_resolver
+
+    resolve = tool_resolver(load_codebook(None))
+    assert resolve("Site web") == ("site-web",) and resolve("Teams") == ("visioconference",)
+    assert resolve("groupe WhatsApp des hôteliers") == ("messagerie",)
+    assert resolve("sondes connectées en cave") == ("sondesconnecteesencave",)  # no codebook tool
+
+
+def test_cli_scores_suggested_tools(tools_path: Path, tmp_path: Path) -> None:
+    from vmatrix.corpus.store import ToolRow
+
+    path = tmp_path / "with-tools.db"
+    path.write_bytes(tools_path.read_bytes())
+    with Corpus(path) as corpus, corpus.transaction():
+        corpus.replace_segment_tools(
+            ["d1", "d2"], [ToolRow("d1", 0, "site-web", [], "tools"), ToolRow("d2", 0, "erp", [], "tools")]
+        )
+    common = ["-C", str(path), "evaluate", "--tools"]
+    result = runner.invoke(app, [*common, "--unit", "verbatim", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    # d1 [0, 10) site web found; d1 [10, 20) ERP: site web found instead; d1 [20, 40) site web
+    # missed; d2 ERP found
+    assert (payload["micro"]["tp"], payload["micro"]["fp"], payload["micro"]["fn"]) == (2, 1, 2)
+    assert {v["value"] for v in payload["values"]} == {"site-web", "erp"}
+    result = runner.invoke(app, [*common, "--format", "markdown"])
+    assert result.exit_code == 0, result.stderr
+    assert "| tool" in result.stdout and "3 segment(s) counted" in result.stderr
+    result = runner.invoke(app, [*common, "--unit", "tool"])
+    assert result.exit_code == 1 and "by segment or by verbatim" in result.stderr

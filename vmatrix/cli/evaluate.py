@@ -53,6 +53,14 @@ def evaluate(
         ),
     ] = False,
     top: Annotated[int, typer.Option("--top", min=0, help="How many confusions to list.")] = 10,
+    tools: Annotated[
+        bool,
+        typer.Option(
+            "--tools",
+            help="Score the tools suggest found against the tools coded (by segment, or by "
+            "verbatim with --unit verbatim), instead of the value forms.",
+        ),
+    ] = False,
     cross_validate: Annotated[
         int | None,
         typer.Option(
@@ -78,6 +86,11 @@ def evaluate(
     the unit the tool table and the interaction matrix count. Also lists the most
     frequent confusions and precision and recall at several score thresholds.
 
+    --tools scores the tools `suggest` found in each segment against the tools of the
+    codes (the tool facet): by segment (the tools of the codes overlapping it) or, with
+    --unit verbatim, by code (against the tools found in the segments it overlaps).
+    Codes naming no tool are not counted.
+
     --cross-validate K asks whether `vmatrix lexicon learn` would help: the coded
     documents are dealt into K folds, terms are learned from the codes of K-1 folds and
     the held-out fold is suggested again with them (so nothing learned from an interview
@@ -93,6 +106,9 @@ def evaluate(
 
     check_destination(fmt, output)
     book = load_codebook(codebook)
+    if tools:
+        _tools(unit, doc, coder, top, book, fmt, output)
+        return
     if cross_validate is not None:
         _cross_validate(cross_validate, unit.value, coder, min_score or 0.35, top, lexicon, book, fmt, output)
         return
@@ -194,4 +210,48 @@ def _cross_validate(
     err(
         f"{k} folds of {sum(len(f.held_out) for f in result.folds)} coded document(s); "
         "each scored with terms learned from the other folds only."
+    )
+
+
+def _tools(
+    unit: UnitChoice,
+    doc: list[str] | None,
+    coders: list[str] | None,
+    top: int,
+    book: Any,
+    fmt: Format,
+    output: Path | None,
+) -> None:
+    from vmatrix.coding.evaluate import (
+        anchored_codes,
+        confusion_table,
+        score_table,
+        tabulate,
+        tool_resolver,
+        tool_units,
+    )
+    from vmatrix.coding.tools import suggested_tools
+    from vmatrix.output.render import Table, render
+
+    resolve = tool_resolver(book)
+    with open_corpus() as corpus:
+        codes = anchored_codes(corpus, documents=doc, coders=coders)
+        documents = sorted({c.document_id for c in codes})
+        found = suggested_tools(corpus, documents)
+        units = tool_units(corpus, codes, found, unit=unit.value, resolve=resolve)
+    if not units:
+        from vmatrix.errors import UsageError
+
+        raise UsageError("no code names a tool: fill in the tool column of the coding sheet to score tools")
+    result = tabulate(units, top=top, unit=unit.value)
+    result.codes = sum(1 for c in codes if c.facets.get("tool"))
+    if fmt is Format.json:
+        render(Table([], [], json=result.to_json()), fmt, output)
+    else:
+        table = score_table(result, f"Suggested tools against coded tools — {result.units} {unit.value}s")
+        table.columns[0] = "tool"
+        render([table, confusion_table(result)], fmt, output)
+    err(
+        f"{result.units} {unit.value}(s) counted from {result.codes} code(s) naming a tool "
+        f"in {result.documents} document(s)."
     )

@@ -33,8 +33,10 @@ suggested instead) in one unit; pairs are counted over units.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +44,10 @@ from vmatrix.corpus.documents import require_documents
 from vmatrix.corpus.store import CodeRow, Corpus
 from vmatrix.errors import UsageError
 from vmatrix.table import Table
-from vmatrix.textnorm import fold_code
+from vmatrix.textnorm import fold, fold_code
 
 if TYPE_CHECKING:
+    from vmatrix.coding.codebook import Codebook
     from vmatrix.coding.suggest import SuggestReport
 
 UNITS = ("segment", "document", "verbatim", "tool")
@@ -299,6 +302,92 @@ def make_units(
                 tools.setdefault(fold_code(tool), (tool, []))[1].append(verbatim)
         units.extend(_pool(label, group) for label, group in tools.values())
     return units
+
+
+def tool_units(
+    corpus: Corpus,
+    codes: Sequence[CodeRow],
+    found: dict[tuple[str, int], list[str]],
+    *,
+    unit: str = "verbatim",
+    resolve: Callable[[str], Iterable[str]] = lambda label: (fold_code(label),),
+) -> list[Unit]:
+    """The tools suggested against the tools coded: one unit per code naming a tool
+    (``verbatim``: the tools found in the segments it overlaps) or per segment a code
+    naming a tool overlaps (``segment``: the union of those codes' tools). ``found`` maps
+    (document, segment) to the tools found there; ``resolve`` turns a tool as coded or
+    found into the keys they are compared on (see :func:`tool_resolver`). Codes naming no
+    tool are not counted: a coder who leaves the tool empty has not said there is none."""
+    if unit not in ("segment", "verbatim"):
+        raise UsageError(f"tools are scored by segment or by verbatim, not by {unit}")
+    units: list[Unit] = []
+    by_document: dict[str, list[CodeRow]] = {}
+    for code in codes:
+        if code.facets.get("tool"):
+            by_document.setdefault(code.document_id, []).append(code)
+    for doc_id, doc_codes in by_document.items():
+        segments = corpus.segments(doc_id)
+        starts = [s.start for s in segments]
+        gold: dict[int, set[str]] = {}
+        for code in doc_codes:
+            coded = {key for t in code.facets["tool"] for key in resolve(t)}
+            predicted: dict[str, float] = {}
+            first = max(bisect.bisect_right(starts, code.start) - 1, 0)  # type: ignore[arg-type]
+            for segment in segments[first:]:
+                if segment.start >= code.end:  # type: ignore[operator]
+                    break
+                if segment.end <= code.start:  # type: ignore[operator]
+                    continue
+                gold.setdefault(segment.index, set()).update(coded)
+                for tool in found.get((doc_id, segment.index), []):
+                    predicted.update(dict.fromkeys(resolve(tool), 1.0))
+            if unit == "verbatim":
+                units.append(Unit(f"{doc_id} row {code.row}", (doc_id,), frozenset(coded), predicted))
+        if unit == "segment":
+            units.extend(
+                Unit(
+                    f"{doc_id} #{index}",
+                    (doc_id,),
+                    frozenset(tools),
+                    {key: 1.0 for t in found.get((doc_id, index), []) for key in resolve(t)},
+                )
+                for index, tools in sorted(gold.items())
+            )
+    return units
+
+
+def tool_resolver(codebook: Codebook) -> Callable[[str], tuple[str, ...]]:
+    """How a tool as coded is compared with the tools suggest finds: a codebook tool (by
+    id, label or alias) is itself; a tool described in the coder's words ("tablettes et
+    logiciel de planning", "groupe WhatsApp des hôteliers") is every codebook tool one of
+    whose names it contains (folded, word by word, a final s or x aside); a description
+    naming none stays itself, a tool no suggestion can find."""
+    facet = codebook.facets.get("tool")
+    names: list[tuple[tuple[str, ...], str]] = []
+    for code in facet.codes if facet is not None else []:
+        for name in {code.label, code.id, *code.aliases}:
+            words = _words(name)
+            if words:
+                names.append((words, code.id))
+
+    @functools.cache
+    def resolve(label: str) -> tuple[str, ...]:
+        code = facet.resolve(label) if facet is not None else None
+        if code is not None:
+            return (code.id,)
+        words = _words(label)
+        found = dict.fromkeys(
+            tool
+            for name, tool in names
+            if any(words[i : i + len(name)] == name for i in range(len(words) - len(name) + 1))
+        )
+        return tuple(found) or (fold_code(label),)
+
+    return resolve
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def _pool(key: str, units: Iterable[Unit]) -> Unit:
