@@ -66,7 +66,7 @@ def small_corpus(path: Path) -> Path:
                 tool="club numérique",
             ),
         ]
-        rows[1].memo = "vitrine"
+        rows[1].memo = 'vitrine & <site> "web"\tà revoir\r\nsuite'  # what XML must escape
         rows[2].coder = None
         corpus.replace_sheet("codes.csv", "codes.csv", "x", rows)
         text = corpus.text("entretien-02")
@@ -155,7 +155,7 @@ def test_sources_are_the_stored_text_and_positions_are_code_points(tmp_path: Pat
     assert found[1][1] == by_name["entretien-01"].index("les clients")
     assert found[0][5] == ["Fonctionnelle", "Site web"]
     assert found[1][5] == ["Localisation", "Sociale", "Site web", "Produits et marchés repensés"]
-    assert found[1][6] == "vitrine"
+    assert found[1][6] == 'vitrine & <site> "web"\tà revoir\r\nsuite'
     # A code without a coder goes out as its sheet's: what `vmatrix agree` counts.
     assert [s[4] for s in found] == ["A", "A", "codes.csv"]
     assert report.documents == 2 and report.verbatims == 3 and report.users == ["A", "codes.csv"]
@@ -288,3 +288,16 @@ def test_guids_are_uuid5_of_what_they_name() -> None:
 
     for parts in [("document", "entretien-01"), ("coding", "code\x1fcodes.csv\x1f12", "tool", "Site web")]:
         assert guid(*parts) == str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
+
+
+def test_attributes_and_text_survive_xml_escaping() -> None:
+    from vmatrix.exchange.export import _Xml
+
+    tricky = 'a "b" & <c>\n\td\r\ne\x0b «f»'
+    out = _Xml()
+    out.open("R", name=tricky)
+    out.text("T", tricky)
+    out.close()
+    root = ET.fromstring(out.bytes())
+    assert root.get("name") == tricky.replace("\x0b", "")  # a character XML 1.0 cannot hold
+    assert root.findtext("T") == tricky.replace("\x0b", "")

@@ -9,7 +9,7 @@ researcher can fix the sheet in one pass. Errors block storing; warnings and not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -677,20 +677,20 @@ def check_sheets(
     dry_run: bool = False,
     forget: Sequence[str] = (),
     pending: Sequence[Pending] = (),
-    before_storing: Callable[[], None] | None = None,
-    source: Callable[[CodingSheet], str] = lambda s: str(s.path.resolve()),
 ) -> Validation:
     """Check coding sheets already read (from files, or built from an imported project)
     and store them as :func:`validate_sheets` does.
 
-    ``pending`` documents are checked against as if stored; ``before_storing`` runs in
-    the storing transaction first (it stores them), so documents and codes are written
-    together or not at all.
+    ``pending`` documents (about to be stored: a project being imported) are checked
+    against as if they were stored, in place of any stored document of the same id; their
+    caller stores them with the codes (check with ``dry_run`` first).
     """
+    documents = {d.id: d for d in corpus.documents()}
+    documents.update({p.document.id: p.document for p in pending})
     context = _Context(
         corpus,
         codebook,
-        DocumentIndex([*corpus.documents(), *(p.document for p in pending)]),
+        DocumentIndex(documents.values()),
         pending={p.document.id: p for p in pending},
     )
     reports: list[SheetReport] = []
@@ -733,14 +733,12 @@ def check_sheets(
     result = Validation(reports, findings, anchors)
     if result.ok and not dry_run:
         with corpus.transaction():
-            if before_storing is not None:
-                before_storing()
             for name in forget:
                 if name not in names:  # else the sheet validated now replaces it anyway
                     result.forgotten[name] = corpus.forget_sheet(name)
             for report, coding_sheet in zip(reports, sheets, strict=True):
                 report.replaced = corpus.replace_sheet(
-                    report.name, source(coding_sheet), coding_sheet.sha256, report.codes
+                    report.name, str(coding_sheet.path.resolve()), coding_sheet.sha256, report.codes
                 )
         result.stored = True
     return result
