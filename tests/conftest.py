@@ -108,3 +108,14 @@ def learn_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with corpus.transaction():
             corpus.replace_sheet("codes.csv", "codes.csv", "0", codes)
     return path
+
+
+@pytest.fixture(scope="session")
+def examples_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/ ingested with its metadata, suggested and both coding sheets validated, through
+    the command line, once per session. Tests only read it."""
+    from tests.golden.cases import build, environment
+
+    path = tmp_path_factory.mktemp("examples") / "examples.db"
+    build(path, environment())
+    return path

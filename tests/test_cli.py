@@ -2,26 +2,55 @@
 
 from __future__ import annotations
 
+import inspect
+
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from vmatrix import __version__
-from vmatrix.cli import app
+from vmatrix.cli import COMMANDS, app
 
 runner = CliRunner()
 
 
 def _commands() -> dict[str, object]:
+    """Every command and sub-command, loaded (the group loads a command when asked for it)."""
     group = get_command(app)
     found: dict[str, object] = {}
 
     def walk(command: object, prefix: str) -> None:
-        for name, sub in getattr(command, "commands", {}).items():
+        lister = getattr(command, "list_commands", None)
+        if lister is None:
+            return
+        for name in lister(None):
+            sub = command.get_command(None, name)  # type: ignore[attr-defined]
+            assert sub is not None, f"`vmatrix {prefix}{name}` is listed but cannot be loaded"
             found[f"{prefix}{name}"] = sub
             walk(sub, f"{prefix}{name} ")
 
     walk(group, "")
     return found
+
+
+def test_listed_help_is_the_first_line_of_each_command_docstring() -> None:
+    """`vmatrix --help` lists COMMANDS without importing the commands: the two must agree."""
+    commands = _commands()
+    for name, line in COMMANDS.items():
+        text = inspect.cleandoc(getattr(commands[name], "help", None) or "")
+        assert text.splitlines()[0] == line, f"COMMANDS[{name!r}] differs from its docstring's first line"
+
+
+def test_help_lists_every_command_in_the_order_of_a_study() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == list(COMMANDS)
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    result = runner.invoke(app, ["matrx"])
+    assert result.exit_code == 2
+    assert "No such command 'matrx'. Did you mean 'matrix'?" in result.stderr
 
 
 def test_every_command_documents_itself_with_an_example() -> None:

@@ -1,5 +1,6 @@
 """`matrix`, `quote` and `table` answer at interactive speed: they never import spaCy, and
-import nothing heavy that their output does not need (checked with python -X importtime)."""
+import nothing heavy that their output does not need; `vmatrix --help` imports no command and
+a command imports only its own module (checked with python -X importtime)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,51 @@ HEAVY = {
 }
 
 
-def imported(db: Path, data: Path, *args: str) -> set[str]:
-    """Top-level packages a vmatrix command imports, from -X importtime."""
-    command = [sys.executable, "-X", "importtime", "-m", "vmatrix", "-C", str(db), *args]
-    command += ["--codebook", str(data / "outputs-codebook.toml")]
+def modules(*args: str) -> set[str]:
+    """Modules a vmatrix command line imports, from -X importtime."""
+    command = [sys.executable, "-X", "importtime", "-m", "vmatrix", *args]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    names = set()
-    for line in done.stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
-    return names
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def imported(db: Path, data: Path, *args: str) -> set[str]:
+    """Top-level packages a vmatrix command imports."""
+    found = modules("-C", str(db), *args, "--codebook", str(data / "outputs-codebook.toml"))
+    return {name.split(".")[0] for name in found}
+
+
+def command_modules(found: set[str]) -> set[str]:
+    return {name for name in found if name.startswith("vmatrix.cli.")}
+
+
+def test_help_imports_no_command() -> None:
+    found = modules("--help")
+    assert "vmatrix.cli" in found
+    assert command_modules(found) == set()
+    assert "spacy" not in {name.split(".")[0] for name in found}
+
+
+@pytest.mark.parametrize(
+    ("args", "own"),
+    [
+        (["matrix", "--format", "csv"], {"vmatrix.cli.matrix", "vmatrix.cli.options"}),
+        (["quote", "--value", "securite", "--format", "json"], {"vmatrix.cli.quote", "vmatrix.cli.options"}),
+        (["table", "--format", "csv"], {"vmatrix.cli.table", "vmatrix.cli.options"}),
+        (["docs", "--format", "csv"], {"vmatrix.cli.docs"}),
+        (["codes", "--format", "csv"], {"vmatrix.cli.codes"}),
+    ],
+)
+def test_a_command_imports_only_its_own_module(db: Path, args: list[str], own: set[str]) -> None:
+    assert command_modules(modules("-C", str(db), *args)) == own
+
+
+def test_a_command_help_imports_only_its_own_module() -> None:
+    assert command_modules(modules("lexicon", "check", "--help")) == {"vmatrix.cli.lexicon"}
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,23 @@
 
 Commands are thin: parse options, call one library function, render the result.
 One place (:class:`_Funnel`) turns vmatrix's exceptions into a red ``Error: ...`` on
-stderr and exit status 1. Modules under ``vmatrix.cli`` import the library inside
-the command functions, so ``vmatrix matrix`` never pays for spaCy.
+stderr and exit status 1.
+
+Start only what runs: ``vmatrix --help`` lists the commands from :data:`COMMANDS` without
+importing them, and ``vmatrix NAME ...`` imports ``vmatrix.cli.NAME`` alone, where the
+command registers itself on :data:`app` with ``@app.command()`` (a group of sub-commands,
+such as ``lexicon``, with ``app.add_typer(group, name=NAME)``; its sub-commands live in the
+same module). Command modules import the library inside the command function, so
+``vmatrix matrix`` never pays for spaCy.
+
+Adding a command is one line here, once ``vmatrix/cli/NAME.py`` defines it::
+
+    "export": "Write the corpus as a REFI-QDA project.",
+
+The text is the first line of the command's docstring (tests/test_cli.py checks that they
+agree). A name with a dash is a module with an underscore (``lexicon-learn`` →
+``lexicon_learn.py``); a name that is a Python keyword takes a trailing underscore
+(``import`` → ``import_.py``). The order of :data:`COMMANDS` is the order of ``--help``.
 """
 
 from __future__ import annotations
@@ -12,10 +27,10 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from vmatrix import __version__
 from vmatrix.errors import VmatrixError
@@ -27,36 +42,94 @@ A corpus is one SQLite file (default ./vmatrix.db; --corpus or VMATRIX_CORPUS to
 choose another). Start with `vmatrix ingest`, or see it all at once with `vmatrix demo`.
 """
 
+# Every command and its one-line help, in the order of a study (the order of --help).
+COMMANDS: dict[str, str] = {
+    "demo": "Run the whole path on the bundled examples, from transcripts to quotes.",
+    "ingest": "Read transcripts and their metadata into the corpus, parsed once by spaCy.",
+    "docs": "List the documents: id, label, attributes, words, segments, speakers, encoding.",
+    "suggest": "Propose value forms for each segment from the lexicon, with the words that justify them.",
+    "validate": "Check coding sheets against the corpus and the codebook, and store them if they pass.",
+    "codes": "List the stored codes: document, span, quote, value forms, facets, coder, anchor.",
+    "agree": "Agreement between coders who coded the same documents: per value form and overall.",
+    "evaluate": "Precision, recall and F1 of the stored suggestions against the manual codes.",
+    "matrix": "Print the interaction matrix of the value forms, or a cross-table of any two keys.",
+    "table": "Print the tool table: one row per tool, with its value forms and who it serves.",
+    "quote": "Print the verbatims coded with a value form, each as « text » (Entretien 10).",
+    "plot": "Draw a figure: the interaction matrix, the network of value forms, or value forms by a key.",
+    "report": "Write the study report: one self-contained HTML page of the whole analysis.",
+    "codebook": "Print the codebook: the value forms (id, label, group, definition) and the facet codes.",
+    "lexicon": "Work with the value-form lexicons.",
+    "export": "Write the corpus for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA, QDA-XML 1.0).",
+    "import": "Import a project or codebook from NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA).",
+}
 
-# `vmatrix --help` lists the commands in the order of a study, not alphabetically.
-_ORDER = [
-    "demo",
-    "ingest",
-    "docs",
-    "suggest",
-    "validate",
-    "codes",
-    "agree",
-    "evaluate",
-    "matrix",
-    "table",
-    "quote",
-    "plot",
-    "report",
-    "codebook",
-    "lexicon",
-    "export",
-    "import",
-]
+
+def command_module(name: str) -> str:
+    """The module that defines command ``name``."""
+    import keyword
+
+    module = name.replace("-", "_")
+    return f"vmatrix.cli.{module}_" if keyword.iskeyword(module) else f"vmatrix.cli.{module}"
+
+
+def _registered_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__).lower().replace("_", "-")
+
+
+def load_command(name: str) -> Any:
+    """Import the module of command ``name`` and build its click command (or group)."""
+    module = command_module(name)
+    __import__(module)  # not importlib.import_module, which `python -X importtime` does not see
+    # A Typer of its own holding only this command: Typer builds the parser of every
+    # command it holds, and a module may import another command's module.
+    alone = typer.Typer(add_completion=False, rich_markup_mode=None)
+    alone.registered_commands = [c for c in app.registered_commands if _registered_name(c) == name]
+    alone.registered_groups = [g for g in app.registered_groups if g.name == name]
+    alone.callback()(_nothing)
+    command = typer.main.get_group(alone).commands.get(name)
+    if command is None:
+        raise LookupError(f"{module} does not register a command named {name!r}")
+    return command
+
+
+def _nothing() -> None:
+    """Makes a Typer a group, whatever it holds."""
 
 
 class _Funnel(TyperGroup):
-    """Runs a command and turns vmatrix errors into one red line and exit status 1."""
+    """Runs a command and turns vmatrix errors into one red line and exit status 1.
+
+    Commands are loaded when named (see the module's docstring)."""
+
+    _loaded: ClassVar[dict[str, Any]] = {}
 
     def list_commands(self, ctx: Any) -> list[str]:
-        names = super().list_commands(ctx)
-        rank = {name: i for i, name in enumerate(_ORDER)}
-        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self._loaded:
+            self._loaded[cmd_name] = load_command(cmd_name)
+        return self._loaded[cmd_name]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands and their one-line helps, without importing them."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)  # as click does
+        rows = [
+            (name, TyperCommand(name, help=text).get_short_help_str(limit)) for name, text in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+            from difflib import get_close_matches
+
+            if matches := get_close_matches(args[0], COMMANDS):
+                guesses = ", ".join(repr(m) for m in matches)
+                ctx.fail(f"No such command {args[0]!r}. Did you mean {guesses}?")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -225,50 +298,4 @@ def report_error(exc: VmatrixError) -> None:
 
 
 def main() -> None:
-    _keep_invoked_command(sys.argv[1:])
     app(prog_name="vmatrix")
-
-
-def _keep_invoked_command(args: list[str]) -> None:
-    """Typer builds the parser of every command before running one (about 1 ms each, more
-    for commands with many options): when the command line names a command, register
-    only that one, so `matrix` and `quote` start fast however many commands there are."""
-    commands = {
-        str(c.name or getattr(c.callback, "__name__", "")).replace("_", "-"): c
-        for c in app.registered_commands
-    }
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg in ("-h", "--help", "--version"):
-            return
-        if arg in ("-C", "--corpus"):
-            i += 2
-        elif arg.startswith("-"):
-            i += 1
-        else:
-            if arg in commands:
-                app.registered_commands = [commands[arg]]
-            return
-
-
-# Commands register themselves on ``app`` when their module is imported.
-from vmatrix.cli import (  # noqa: E402,F401
-    agree,
-    codebook,
-    codes,
-    demo,
-    docs,
-    evaluate,
-    export,
-    import_,
-    ingest,
-    lexicon,
-    matrix,
-    plot,
-    quote,
-    report,
-    suggest,
-    table,
-    validate,
-)

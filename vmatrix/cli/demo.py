@@ -28,9 +28,11 @@ def demo(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """Run the whole path on the bundled examples: ingest the eight example interviews,
-    suggest value forms, validate the example coding sheet, then print the interaction
-    matrix of value forms by tool, the tool table and a few quotes.
+    """Run the whole path on the bundled examples, from transcripts to quotes.
+
+    Ingest the eight example interviews, suggest value forms, validate the example
+    coding sheet, then print the interaction matrix of value forms by tool, the tool
+    table and a few quotes.
 
     Takes a few seconds (spaCy's French model reads the interviews); your own corpus is
     not touched.

@@ -76,7 +76,9 @@ def evaluate(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """Precision, recall and F1 of the stored suggestions against the manual codes, per value form.
+    """Precision, recall and F1 of the stored suggestions against the manual codes.
+
+    Per value form and overall.
 
     --unit segment (default): a segment's manual value forms are those of the codes
     overlapping it; only coded segments count (an uncoded segment is not evidence of

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from vmatrix.cli import CodebookOption, _checked_output, app, open_corpus
-from vmatrix.cli.matrix import (
+from vmatrix.cli.options import (
     AlphaOption,
     Correction,
     CorrectionOption,
@@ -30,8 +30,8 @@ from vmatrix.cli.matrix import (
 )
 
 plot_app = typer.Typer(
-    help="Draw a figure: the interaction matrix (heat map), the network of value forms, or value "
-    "forms by a key. The file's extension gives the format: .png, .svg or .pdf.",
+    help="Draw a figure: the interaction matrix, the network of value forms, or value forms by a key."
+    "\n\nThe matrix is drawn as a heat map. The file's extension gives the format: .png, .svg or .pdf.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,

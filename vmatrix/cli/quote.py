@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from vmatrix.cli import CodebookOption, OutputOption, app, open_corpus
-from vmatrix.cli.matrix import Source, SourceOption, WhereOption, load_analysis, print_notes
+from vmatrix.cli.options import Source, SourceOption, WhereOption, load_analysis, print_notes
 
 
 class QuoteFormat(StrEnum):
@@ -58,8 +58,9 @@ def quote(
     ] = QuoteFormat.text,
     output: OutputOption = None,
 ) -> None:
-    """Print the verbatims coded with a value form, in document order, each as
-    « text » (Entretien 10) with its value forms and facets.
+    """Print the verbatims coded with a value form, each as « text » (Entretien 10).
+
+    In document order, each with its value forms and facets.
 
     In a terminal the words the lexicons matched are highlighted. The json `text` is
     exactly the transcript between `start` and `end`.

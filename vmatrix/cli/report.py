@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from vmatrix.cli import CodebookOption, OutputOption, app, err, open_corpus
-from vmatrix.cli.matrix import Source, SourceOption, WhereOption, print_notes
+from vmatrix.cli.options import Source, SourceOption, WhereOption, print_notes
 
 
 @app.command()
@@ -31,10 +31,12 @@ def report(
     source: SourceOption = Source.manual,
     codebook: CodebookOption = None,
 ) -> None:
-    """Write the study report: one HTML page with the corpus, the codebook, the interaction
-    matrix (table, heat map, network, significant pairs), the tool table, quotes for each
-    value form « … » (Entretien N), the agreement between coders and the suggestions
-    against the manual codes when the corpus holds them.
+    """Write the study report: one self-contained HTML page of the whole analysis.
+
+    The page holds the corpus, the codebook, the interaction matrix (table, heat map,
+    network, significant pairs), the tool table, quotes for each value form « … »
+    (Entretien N), the agreement between coders and the suggestions against the manual
+    codes when the corpus holds them.
 
     The page needs nothing else: figures and styles are inside it, nothing is fetched
     from the network; open it in any browser, print it to PDF from there.

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from vmatrix.cli import CodebookOption, FormatOption, OutputOption, app, open_corpus
-from vmatrix.cli.matrix import Source, SourceOption, WhereOption, load_analysis, print_notes
+from vmatrix.cli.options import Source, SourceOption, WhereOption, load_analysis, print_notes
 from vmatrix.output.render import SPREADSHEETS, Format
 
 
@@ -20,8 +20,10 @@ def table(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
-    """Print the tool table: one row per tool with its nature, value forms, levers,
-    initiators, beneficiaries, and how many verbatims and interviews speak of it.
+    """Print the tool table: one row per tool, with its value forms and who it serves.
+
+    Each row gives the tool's nature, value forms, levers, initiators, beneficiaries,
+    and how many verbatims and interviews speak of it.
 
     Made from the manual codes, or with --source suggested from `vmatrix suggest`'s
     segments and the tools they name (a draft before any manual coding); csv and json
