@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
