@@ -412,7 +412,11 @@ class LexiconMatcher:
                 if isinstance(pattern.matcher, list):
                     if listed is None:  # the columns as lists, once for all the patterns
                         listed = tuple(c.tolist() for c in columns)
-                    for start, end in _sequence_matches(listed, pattern.matcher, a, b):
+                    # a match starts on a word its first token allows, when it requires one
+                    starts = (
+                        first[bisect.bisect_left(first, a) : bisect.bisect_left(first, b)] if first else None
+                    )
+                    for start, end in _sequence_matches(listed, pattern.matcher, a, b, starts):
                         yield pattern.key, start, end
                 else:
                     for key, start, end in pattern.matcher(self._doc(restored, a, b)):
@@ -658,9 +662,10 @@ def _sequence_matches(
     steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
     lo: int = 0,
     hi: int | None = None,
+    starts: list[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Every (start, end) where ``steps`` match tokens ``lo:hi``, as spaCy's Matcher finds
-    them in those tokens.
+    them in those tokens; ``starts``, when given, are the only tokens a match may start on.
 
     ``columns`` holds, per attribute (NORM, LOWER, POS, ORTH), one value per token. Each step
     (:func:`_hashed_steps`) is a tuple of tests (column, set of values, negated) that a
@@ -673,12 +678,12 @@ def _sequence_matches(
     n = len(columns[0]) if hi is None else hi
     last = len(steps)
     first_tests, first_op = steps[0]
-    starts: Iterable[int] = range(lo, n)
+    candidates: Iterable[int] = range(lo, n) if starts is None else starts
     if first_op in (None, "1", "+"):  # a match starts on a token that passes the first step
         for column, words, negated in first_tests:
             values = columns[column]
-            starts = [i for i in starts if (values[i] in words) != negated]
-    for start in starts:
+            candidates = [i for i in candidates if (values[i] in words) != negated]
+    for start in candidates:
         ends = set()
         stack = [(0, start)]
         seen = set()
