@@ -328,3 +328,22 @@ def test_one_word_patterns_on_the_word_as_written_are_phrases() -> None:
     assert matcher.token_patterns == []
     docbin = _docbin([("Émue", "émouvoir"), ("oui", "oui")])
     assert _found(matcher, docbin) == [[("hedonique", "ému", "Émue", False)]]
+
+
+def test_patterns_of_common_words_run_once_over_the_segments_and_never_straddle_two() -> None:
+    pattern = [{"NORM": "on"}, {"NORM": {"IN": ["le", "de"]}, "OP": "*"}, {"NORM": "faire"}]
+    lexicon = _lexicon(
+        {"actualisation": _value("actualisation", {}, patterns=[Pattern("on ... faire", 1.0, pattern)])}, {}
+    )
+    matcher = LexiconMatcher(lexicon)
+    assert matcher._unanchored  # no rare word to look for first
+    docbin = _docbin(
+        [("on", "on"), ("le", "le")],  # would run on into the next segment
+        [("fait", "faire"), ("on", "on"), ("fait", "faire")],
+        [("on", "on"), ("de", "de"), ("le", "le"), ("fait", "faire")],
+    )
+    assert _found(matcher, docbin) == [
+        [],
+        [("actualisation", "on ... faire", "on fait", False)],
+        [("actualisation", "on ... faire", "on de le fait", False)],
+    ]

@@ -389,6 +389,16 @@ class LexiconMatcher:
                 sets[r].add(key)
         for p in sorted(present_of):
             pattern, present = self.token_patterns[p], present_of[p]
+            if not present and isinstance(pattern.matcher, list):
+                # No rare word to look for: run once over all the segments (the matches
+                # that straddle two are dropped by the caller), starting only on the words
+                # its first token allows.
+                if listed is None:
+                    listed = tuple(c.tolist() for c in columns)
+                starts = _first_step_starts(columns, pattern.matcher)
+                for start, end in _sequence_matches(listed, pattern.matcher, 0, None, starts):
+                    yield pattern.key, start, end
+                continue
             if not present:
                 segments: Iterable[int] = range(restored.segments)
             elif all(present):
@@ -655,6 +665,23 @@ def _hashed_steps(
         (tuple((column, frozenset(add(w) for w in words), negated) for column, words, negated in tests), op)
         for tests, op in steps
     ]
+
+
+def _first_step_starts(
+    columns: tuple[Any, ...], steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]]
+) -> list[int] | None:
+    """The tokens passing the first step of ``steps`` (numpy columns), or None when the
+    first step is optional (a match may then start anywhere)."""
+    import numpy
+
+    tests, op = steps[0]
+    if op not in (None, "1", "+"):
+        return None
+    passing = numpy.ones(len(columns[0]), dtype=bool)
+    for column, words, negated in tests:
+        found = numpy.isin(columns[column], numpy.fromiter(words, dtype="uint64", count=len(words)))
+        passing &= ~found if negated else found
+    return numpy.flatnonzero(passing).tolist()  # type: ignore[no-any-return]
 
 
 def _sequence_matches(
