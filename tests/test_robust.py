@@ -388,3 +388,142 @@ def test_a_line_longer_than_spacy_takes_is_ingested(tmp_path: Path, monkeypatch:
     longest = max(docs, key=len)
     assert len(longest.text) > 40_000
     assert {t.lemma_ for t in longest[-12:]} >= {"gagner", "temps"}
+
+
+# -- 11: a corpus that may not be written ----------------------------------------------------------
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every corpus opened from now on is opened read-only by SQLite, as a file this user
+    may not write would be (permissions do not stop root, which the tests may run as)."""
+    import sqlite3
+
+    opened = Corpus.__init__
+
+    def read_only(self: Corpus, *args: object, **kwargs: object) -> None:
+        opened(self, *args, **kwargs)  # type: ignore[arg-type]
+        self.db.close()
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+
+    monkeypatch.setattr(Corpus, "__init__", read_only)
+
+
+def test_writing_to_a_read_only_corpus_is_one_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = write_sheet(tmp_path / "codes.csv", [ROW])
+    before = digest(db)
+    _read_only(monkeypatch)
+    one_error(run(db, "validate", str(sheet)), "may not be written")
+    monkeypatch.undo()
+    assert digest(db) == before
+
+
+@pytest.mark.slow
+def test_lexicon_check_on_a_read_only_corpus(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = digest(db)
+    _read_only(monkeypatch)
+    result = run(db, "lexicon", "check")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.stderr
+    monkeypatch.undo()
+    assert digest(db) == before
+
+
+# -- 12: terminal escapes in a transcript -------------------------------------------------------------
+
+ESCAPES = "\x1b]0;X\x07\x1b[8m"
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    from tests.corpus_builder import Doc, add_document, code, store_codes
+
+    path = tmp_path / "h.db"
+    with Corpus(path, create=True) as corpus, corpus.transaction():
+        add_document(
+            corpus,
+            Doc(
+                "entretien-07", [("Q", "Et le site ?"), ("R", f"Les clients {ESCAPES}commandent à distance.")]
+            ),
+        )
+        store_codes(
+            corpus,
+            [
+                code(
+                    corpus,
+                    "entretien-07",
+                    f"clients {ESCAPES}commandent",
+                    ["localisation"],
+                    row=2,
+                    tool="site web",
+                )
+            ],
+        )
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "latex", "json"])
+def test_escapes_never_reach_the_output(hostile_db: Path, fmt: str) -> None:
+    before = digest(hostile_db)
+    for args in (["docs", "entretien-07"], ["quote", "--value", "localisation"]):
+        args += ["-f", "text" if args[0] == "quote" and fmt == "table" else fmt]
+        result = run(hostile_db, *args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, (args, result.stdout)
+        assert "commandent" in result.stdout
+        if fmt == "latex":  # the backslash itself escaped for LaTeX
+            assert "\\textbackslash{}x1b" in result.stdout
+        elif fmt != "json":  # json escapes them its own way (\u001b)
+            assert "\\x1b]0;X\\x07\\x1b[8m" in result.stdout
+        if args[0] == "docs":  # (quote keeps its analysis cache in the corpus)
+            assert digest(hostile_db) == before
+
+
+def test_escapes_in_a_terminal_quote_are_shown_as_replacement_characters(hostile_db: Path) -> None:
+    from vmatrix.analysis.quotes import _collapse
+
+    shown, at = _collapse(f"a {ESCAPES}b")
+    assert "\x1b" not in shown and shown.count("\ufffd") == 3
+    assert len(at) == len(f"a {ESCAPES}b") + 1
+
+
+def test_escapes_in_a_message_are_shown(tmp_path: Path, db: Path) -> None:
+    bad = tmp_path / f"e{ESCAPES}.csv"
+    result = run(db, "validate", str(bad))
+    assert result.exit_code != 0
+    assert "\x1b" not in result.stderr
+
+
+# -- 13: invisible characters --------------------------------------------------------------------------
+
+
+def test_a_zero_width_space_does_not_make_a_quote_fuzzy(tmp_path: Path) -> None:
+    text = "Q : Et le site ?\nR : Les clients commandent depuis l’ent\u200breprise, de chez eux, le soir.\n"
+    db = make_corpus(tmp_path / "z.db", {"entretien-01": text})
+    row = [*ROW]
+    row[1] = "Les clients commandent depuis l’entreprise, de chez eux"
+    sheet = write_sheet(tmp_path / "codes.csv", [row])
+    result = run(db, "validate", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "fuzzy" not in result.stdout + result.stderr
+    with Corpus(db) as corpus:
+        [stored] = corpus.codes()
+    assert stored.anchor_kind == "folded"
+    assert stored.anchored_text == "Les clients commandent depuis l’ent\u200breprise, de chez eux"
+
+
+def test_ingest_warns_once_of_invisible_characters(tmp_path: Path) -> None:
+    from vmatrix.transcripts.ingest import plan
+
+    path = tmp_path / "e1.txt"
+    path.write_text(
+        "Q : Le site ?\nR : On gagne du temps\u200b avec l’ent\u200breprise\u202e.\n", encoding="utf-8"
+    )
+    _planned, report = plan([path])
+    warnings = [w for w in report.warnings if "invisible" in w]
+    assert warnings == [
+        f"{path}: holds 3 invisible character(s) (zero-width spaces, direction marks, "
+        "soft hyphens); they are kept, and ignored when quotes are matched"
+    ]

@@ -22,6 +22,14 @@ APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032"
 SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
 DOUBLE_QUOTES = "«»“”„‟\u2033"
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# Characters that show nothing: zero-width spaces and joiners, the word joiner, a byte-order
+# mark inside the text, the soft hyphen, and the marks and overrides of text direction.
+# Pasted from the web or a PDF into a word, they keep a quote typed without them from
+# matching; folding drops them.
+INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 _MODEL_TABLE = str.maketrans({**{c: "'" for c in APOSTROPHES}, **{c: " " for c in SPACES}})
 _FOLD_TABLE = str.maketrans(
@@ -35,6 +43,7 @@ _FOLD_TABLE = str.maketrans(
         "æ": "ae",
         "Æ": "ae",
         "ß": "ss",
+        **dict.fromkeys(INVISIBLE),
     }
 )
 # Also Word's manual line break (\v) and page break (\f) in its plain-text exports.
@@ -54,7 +63,8 @@ def model_text(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case-, accent- and typography-insensitive form used for comparisons.
+    """Case-, accent- and typography-insensitive form used for comparisons; invisible
+    characters (:data:`INVISIBLE`) dropped.
 
     The result may differ in length from the input (``œ`` becomes ``oe``); never use
     it for offsets.
@@ -82,14 +92,33 @@ def closest(key: str, names: Mapping[str, str], limit: int = 3) -> list[str]:
     return list(dict.fromkeys(names[match] for match, _score, _ in found))[:limit]
 
 
+def count_invisible(text: str) -> int:
+    """How many :data:`INVISIBLE` characters ``text`` holds."""
+    return sum(text.count(c) for c in INVISIBLE)
+
+
+# Control characters a terminal acts on (ESC opens sequences that retitle the window or
+# hide text), all but tab and line feed: never written out as they are.
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with each control character shown as its code (``\\x1b``), so that a
+    transcript cannot drive the terminal, and a cell shows what is there."""
+    if not CONTROLS.search(text):
+        return text
+    return CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
 # Not the no-break spaces: French typography stays.
 _BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 def one_paragraph(text: str) -> str:
     """``text`` as one paragraph, the way a quote stands in a paper: each run of spaces,
-    tabs and line breaks as one space, none at either end; no-break spaces kept."""
-    return _BREAKS.sub(" ", text).strip(" ")
+    tabs and line breaks as one space, none at either end; no-break spaces kept; control
+    characters shown by their code."""
+    return visible_controls(_BREAKS.sub(" ", text).strip(" "))
 
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")

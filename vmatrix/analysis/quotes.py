@@ -19,7 +19,7 @@ from vmatrix.analysis.units import Analysis, Condition, Verbatim, natural_key
 from vmatrix.coding.codebook import FACET_COLUMNS
 from vmatrix.corpus.anchor import cited_form
 from vmatrix.table import Table, latex_escape
-from vmatrix.textnorm import one_paragraph
+from vmatrix.textnorm import CONTROLS, one_paragraph
 
 
 @dataclass
@@ -188,6 +188,8 @@ def _collapse(text: str) -> tuple[str, list[int]]:
                 at.append(len(out) - 1)
                 continue
             char = " "
+        elif CONTROLS.match(char):
+            char = "\ufffd"  # a terminal would act on it
         at.append(len(out))
         out.append(char)
     at.append(len(out))

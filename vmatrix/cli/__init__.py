@@ -148,11 +148,17 @@ class _Funnel(TyperGroup):
             err(f"Error: {describe_os_error(exc)}", "bold red")
             raise typer.Exit(1) from None
         except sqlite3.OperationalError as exc:
-            if "full" not in str(exc):
-                raise
-            full = f"{corpus_path()}: the disk is full; free some space and run the command again"
-            err(f"Error: {full}", "bold red")
+            err(f"Error: {corpus_path()}: {_sqlite_problem(exc)}", "bold red")
             raise typer.Exit(1) from None
+
+
+def _sqlite_problem(exc: sqlite3.OperationalError) -> str:
+    text = str(exc)
+    if "full" in text:
+        return "the disk is full; free some space and run the command again"
+    if "readonly" in text or "read-only" in text:
+        return "the corpus may not be written here (read-only file or folder); copy it somewhere writable"
+    return f"{text}; the corpus is as it was"
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -282,7 +288,9 @@ def stderr() -> Any:
 def err(message: str, style: str | None = None) -> None:
     from rich.markup import escape
 
-    text = escape(message)
+    from vmatrix.textnorm import visible_controls
+
+    text = escape(visible_controls(message))
     stderr().print(f"[{style}]{text}[/]" if style else text, soft_wrap=True)
 
 

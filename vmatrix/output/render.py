@@ -23,6 +23,7 @@ from typing import Any
 
 from vmatrix.errors import UsageError, VmatrixError
 from vmatrix.table import Table, latex_escape
+from vmatrix.textnorm import visible_controls
 
 
 class Format(StrEnum):
@@ -62,7 +63,7 @@ def cell_text(value: Any) -> str:
         return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else ""
     if isinstance(value, (list, tuple)):
         return "; ".join(cell_text(v) for v in value)
-    return str(value)
+    return visible_controls(str(value))
 
 
 def to_csv(table: Table) -> str:

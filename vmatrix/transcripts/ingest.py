@@ -20,7 +20,7 @@ from typing import IO, Any
 from vmatrix.corpus import anchor
 from vmatrix.corpus.store import Corpus, Document, SegmentRow, now
 from vmatrix.errors import BadInputFiles, InputFileError, VmatrixError
-from vmatrix.textnorm import count_words
+from vmatrix.textnorm import count_invisible, count_words
 from vmatrix.transcripts.meta import Metadata, MetaRow, default_label, read_metadata
 from vmatrix.transcripts.readers import RESAVE, SUFFIXES, Source, read_source
 from vmatrix.transcripts.segment import Segment, segment_text, segments_from_turns
@@ -163,6 +163,13 @@ def plan(
             planned.append(_plan_one(path, metadata, encoding))
         except InputFileError as exc:
             problems.append(exc.message)
+            continue
+        invisible = count_invisible(planned[-1].source.text)
+        if invisible:
+            report.warnings.append(
+                f"{path}: holds {invisible} invisible character(s) (zero-width spaces, direction "
+                "marks, soft hyphens); they are kept, and ignored when quotes are matched"
+            )
     by_id: dict[str, list[_Planned]] = {}
     for item in planned:
         by_id.setdefault(item.doc_id.casefold(), []).append(item)

@@ -124,8 +124,9 @@ def parse(
             held = []
 
 
-# Texts longer than this are parsed in pieces (a speaker turn is rarely a tenth of it).
-PIECE_CHARS = 20_000
+# Texts longer than this are parsed in pieces (most speaker turns are shorter). Measured on
+# a 1 MB line: 1.5 GB of peak memory in pieces of 20,000 characters, 0.8 GB in 5,000.
+PIECE_CHARS = 5_000
 _SENTENCE_END = re.compile(r"[.!?…»]\s+")
 _SPACE = re.compile(r"\s+")
 
