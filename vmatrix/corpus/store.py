@@ -232,17 +232,25 @@ class Corpus:
                 f"reads up to {SCHEMA_VERSION}); upgrade vmatrix: pip install -U vmatrix"
             )
         if version == 0 and self.path.stat().st_size > 0 and self._has_tables():
-            self.db.close()
-            raise CorpusError(f"{self.path} is an SQLite file but not a vmatrix corpus")
+            # Tables but no schema version: another SQLite file, unless another vmatrix
+            # creating this corpus committed its tables (and version) since we looked.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                self.db.close()
+                raise CorpusError(f"{self.path} is an SQLite file but not a vmatrix corpus")
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self.db.execute("PRAGMA foreign_keys = ON")
         self._depth = 0
         self.on_wait: Callable[[str], None] | None = None
         try:
-            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            if version < SCHEMA_VERSION or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                # Creating or upgrading takes the corpus for a moment: wait for another
+                # vmatrix doing the same as long as for any writer.
+                self.db.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_S * 1000}")
                 self.db.execute("PRAGMA journal_mode = WAL")
-            if version < SCHEMA_VERSION:
-                self._migrate()
+                if version < SCHEMA_VERSION:
+                    self._migrate()
+                self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         except sqlite3.OperationalError as exc:
             self.db.close()
             if _disk_full(exc):
