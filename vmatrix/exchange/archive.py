@@ -109,12 +109,7 @@ def read_project(path: Path) -> PeerProject:
             "as a REFI-QDA project (.qdpx)"
         )
     chosen = "project.qde" if "project.qde" in qde else sorted(qde, key=lambda n: (n.count("/"), n))[0]
-    root = parse_xml(read_member(archive, members[chosen].filename, where, MAX_MEMBER), f"{where}: {chosen}")
-    if _local(root.tag) != "Project":
-        raise InputFileError(
-            f"{where}: {chosen} is not a REFI-QDA project (its root is <{_local(root.tag)}>)"
-        )
-    project = _project(root, path)
+    project = _stream_project(archive, members[chosen], path)
     project.sha256 = file_digest(data)
     project._archive = archive
     project._members = members
@@ -234,42 +229,97 @@ def _int(value: str | None, where: str) -> int:
         raise InputFileError(f"{where}: position {value!r} is not a whole number") from exc
 
 
-def _project(root: Any, path: Path) -> PeerProject:
-    where = str(path)
-    users = {}
-    for user in _children(_child(root, "Users"), "User"):
-        user_guid = _guid(user)
-        if user_guid:
-            users[user_guid] = (user.get("name") or user.get("id") or user_guid).strip()
-    codes: dict[str, PeerCode] = {}
-    roots = _codes(_child(_child(root, "CodeBook"), "Codes"), None, codes, where)
-    variables = {}
-    for variable in _children(_child(root, "Variables"), "Variable"):
-        variable_guid = _guid(variable)
-        if variable_guid:
-            variables[variable_guid] = (variable.get("name") or "").strip()
-    sources: list[TextSource] = []
-    others: list[tuple[str, str]] = []
-    for element in list(_child(root, "Sources") or []):
-        kind = _local(element.tag)
+class _Trimmed:
+    """A member's stream without what peers put before ``<?xml`` (a BOM, blank lines)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.head = stream.read(4096)
+        self.head = self.head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            out, self.head = self.head, b""
+            return bytes(out)
+        return bytes(self.stream.read(size))
+
+
+def _stream_project(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> PeerProject:
+    """The project's XML read as it inflates, each source turned into a :class:`TextSource`
+    and its elements freed at once: 50,000 codings never sit in memory as a tree.
+
+    The parser is defusedxml's: a DOCTYPE, entities or external references are refused.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    where = f"{path}: {info.filename}"
+    project = PeerProject(path, path.stem, "", {}, {}, [], {}, [], [])
+    stack: list[Any] = []
+    try:
+        with archive.open(info) as stream:
+            events = iterparse(
+                _Trimmed(stream),
+                events=("start", "end"),
+                forbid_dtd=True,
+                forbid_entities=True,
+                forbid_external=True,
+            )
+            for event, element in events:
+                if event == "start":
+                    if not stack:
+                        if _local(element.tag) != "Project":
+                            raise InputFileError(
+                                f"{where}: is not a REFI-QDA project (its root is <{_local(element.tag)}>)"
+                            )
+                        project.name = (element.get("name") or path.stem).strip()
+                        project.origin = (element.get("origin") or "").strip()
+                    stack.append(element)
+                    continue
+                stack.pop()
+                if len(stack) == 1:  # a part of the project
+                    _project_part(project, element, where)
+                    element.clear()
+                elif len(stack) == 2 and _local(stack[1].tag) == "Sources":
+                    _source(project, element, where)
+                    del stack[1][-1]  # freed: the sources are the bulk of the file
+    except DefusedXmlException as exc:
+        raise InputFileError(
+            f"{where}: its XML declares a DOCTYPE, entities or external references, which a REFI-QDA "
+            "file never needs; refused for safety"
+        ) from exc
+    except ParseError as exc:
+        raise InputFileError(f"{where}: is not well-formed XML ({exc})") from exc
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputFileError(f"{where}: cannot be read ({exc}); the file is damaged") from exc
+    return project
+
+
+def _project_part(project: PeerProject, element: Any, where: str) -> None:
+    tag = _local(element.tag)
+    if tag == "Users":
+        for user in _children(element, "User"):
+            user_guid = _guid(user)
+            if user_guid:
+                project.users[user_guid] = (user.get("name") or user.get("id") or user_guid).strip()
+    elif tag == "CodeBook":
+        project.roots = _codes(_child(element, "Codes"), None, project.codes, where)
+    elif tag == "Variables":
+        for variable in _children(element, "Variable"):
+            variable_guid = _guid(variable)
+            if variable_guid:
+                project.variables[variable_guid] = (variable.get("name") or "").strip()
+
+
+def _source(project: PeerProject, element: Any, where: str) -> None:
+    kind = _local(element.tag)
+    if kind in OTHER_SOURCES:
         name = (element.get("name") or "").strip()
-        if kind in OTHER_SOURCES:
-            others.append((kind.removesuffix("Source"), name or element.get("path") or "?"))
-            continue
-        if kind != "TextSource":
-            continue
-        sources.append(_text_source(element, len(sources), where))
-    return PeerProject(
-        path,
-        (root.get("name") or path.stem).strip(),
-        (root.get("origin") or "").strip(),
-        users,
-        codes,
-        roots,
-        variables,
-        sources,
-        others,
-    )
+        project.others.append((kind.removesuffix("Source"), name or element.get("path") or "?"))
+    elif kind == "TextSource":
+        project.sources.append(_text_source(element, len(project.sources), where))
 
 
 def _text_source(element: Any, index: int, where: str) -> TextSource:

@@ -205,22 +205,25 @@ def project_archive(
     tree = _CodeTree(codebook, used)
     report.codes = tree.count
     report.documents = len(docs)
-    xml, users = _project_xml(docs, selections, tree, name or corpus.path.stem, created)
-    report.users = users
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "project.qde", xml)
+        # The project's XML is compressed as it is written: it never sits whole in memory.
+        with archive.open(_member("project.qde"), "w") as stream:
+            report.users = _project_xml(stream, docs, selections, tree, name or corpus.path.stem, created)
         for doc in docs:
-            _add(archive, f"sources/{guid('source', doc.id)}.txt", corpus.text(doc.id).encode("utf-8"))
+            text = corpus.text(doc.id).encode("utf-8")
+            archive.writestr(_member(f"sources/{guid('source', doc.id)}.txt"), text)
     return buffer.getvalue(), report
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _member(name: str) -> zipfile.ZipInfo:
+    """An archive member dated alike in every export, compressed fast."""
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data, compresslevel=1)
+    info._compresslevel = 1  # type: ignore[attr-defined]  # zipfile has no public name for it before 3.13
+    return info
 
 
 def _analysis(corpus: Corpus, codebook: Codebook, source: str) -> Any:
@@ -341,16 +344,17 @@ def _suggested_selections(
 
 
 def _project_xml(
+    stream: Any,
     docs: list[Document],
     selections: list[_Selection],
     tree: _CodeTree,
     name: str,
     created: datetime | None,
-) -> tuple[bytes, list[str]]:
+) -> list[str]:
     users = sorted({s.user for s in selections}, key=lambda u: (u == SUGGESTIONS_USER, u.casefold()))
     user_guids = {u: guid("user", u) for u in [ORIGIN, *users]}
     stamp = (created or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = _Xml()
+    out = _Xml(stream)
     out.open(
         "Project",
         xmlns=PROJECT_NS,
@@ -410,7 +414,8 @@ def _project_xml(
         out.close()
     out.close()
     out.close()
-    return out.bytes(), users
+    out.flush()
+    return users
 
 
 def _document_variables(doc: Document) -> dict[str, str]:
@@ -441,9 +446,11 @@ _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 class _Xml:
     """A small streaming XML writer, indented by two spaces: an export writes one element
-    per coding, and building a tree of 300,000 elements first costs more than the rest."""
+    per coding, and building a tree of 300,000 elements first, or the text whole, costs
+    more time and memory than the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream if stream is not None else io.BytesIO()
         self.parts: list[str] = ["<?xml version='1.0' encoding='utf-8'?>\n"]
         self.stack: list[str] = []
 
@@ -464,7 +471,15 @@ class _Xml:
     def close(self) -> None:
         name = self.stack.pop()
         self.parts.append(f"{'  ' * len(self.stack)}</{name}>\n")
+        if len(self.parts) > 10_000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.stream.write("".join(self.parts).encode("utf-8"))
+        self.parts = []
 
     def bytes(self) -> bytes:
+        """What was written, when writing to memory."""
         assert not self.stack, self.stack
-        return "".join(self.parts).encode("utf-8")
+        self.flush()
+        return bytes(self.stream.getvalue())
