@@ -1,0 +1,68 @@
+"""The bundled French lexicons on spoken answers: paraphrase, situations, false friends.
+
+Each answer of tests/data/spoken/answers.txt is written as people speak (none is taken
+from the benchmark sets); the test checks the value forms the bundled lexicons must
+suggest for it, and those a false friend must not bring in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.coding.lexicon import load_lexicon, read_phrases
+from vmatrix.coding.suggest import suggest
+from vmatrix.corpus.store import Corpus
+from vmatrix.transcripts.ingest import ingest
+
+SPOKEN = Path(__file__).parent / "data" / "spoken" / "answers.txt"
+
+# Start of the answer -> (value forms that must be suggested, value forms that must not).
+EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    "Franchement ça va beaucoup plus vite": ({"fonctionnelle"}, set()),
+    "Je regarde mes chantiers depuis le camping": ({"localisation"}, set()),
+    "On a des clients de toute la France": ({"localisation"}, set()),
+    "Les gens nous disent qu'on fait pro": ({"sociale"}, set()),
+    "Personne me dit quoi faire": ({"actualisation"}, set()),
+    "On se file les bons tuyaux": ({"socialisation"}, set()),
+    "Quand il est débordé, il me passe des chantiers": ({"benevolence"}, set()),
+    "Chaque commande est unique": ({"personnalisation"}, set()),
+    "On s'est fait pirater": ({"securite"}, set()),
+    "Le vieux, il veut pas entendre parler": ({"traditionnelle"}, set()),
+    "Je me suis mise aux tutos": ({"epistemique"}, set()),
+    "Honnêtement je m'éclate": ({"hedonique"}, set()),
+    # « partout » alone says nothing of where the tool is used.
+    "D'ailleurs il y avait des post-it partout": (set(), {"localisation"}),
+    # « c'est bête » is no praise of simplicity.
+    "C'est bête, mais je l'avais jamais dit": (set(), {"fonctionnelle"}),
+    # « se retrouver avec » is not meeting anyone.
+    "On se retrouve avec des erreurs": ({"fonctionnelle"}, {"socialisation"}),
+}
+
+
+@pytest.fixture(scope="module")
+def spoken_suggestions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    folder = tmp_path_factory.mktemp("spoken")
+    (folder / "spoken.txt").write_text(SPOKEN.read_text(encoding="utf-8"), encoding="utf-8")
+    lexicon = load_lexicon(None, load_codebook(None))
+    with Corpus(folder / "corpus.db", create=True) as corpus:
+        ingest(corpus, [folder / "spoken.txt"])
+        read_phrases(lexicon, corpus)
+        report = suggest(corpus, lexicon, store=False)
+    return {s.text: {v.value for v in s.suggestions} for s in report.segments}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", list(EXPECTED))
+def test_spoken_answer(spoken_suggestions: dict[str, set[str]], start: str) -> None:
+    found = next((values for text, values in spoken_suggestions.items() if text.startswith(start)), set())
+    wanted, unwanted = EXPECTED[start]
+    assert wanted <= found, f"{start!r}: {sorted(found)}"
+    assert not unwanted & found, f"{start!r}: {sorted(found)}"
+
+
+def test_every_expected_answer_is_in_the_file() -> None:
+    text = SPOKEN.read_text(encoding="utf-8")
+    assert all(start in text for start in EXPECTED)
