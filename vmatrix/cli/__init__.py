@@ -215,10 +215,11 @@ def corpus_path() -> Path:
     return _state["corpus"] or Path(DEFAULT_PATH)
 
 
-def open_corpus(*, create: bool = False) -> Any:
+def open_corpus(*, write: bool = False, create: bool = False) -> Any:
+    """The corpus, read-only unless the command writes to it (``write``, or ``create``)."""
     from vmatrix.corpus.store import Corpus
 
-    corpus = Corpus(corpus_path(), create=create)
+    corpus = Corpus(corpus_path(), create=create, readonly=not (write or create))
     corpus.on_wait = warn  # a writer waiting for another says so
     return corpus
 

@@ -62,6 +62,7 @@ def ingest(
 
     Example: vmatrix ingest transcripts/ --meta interviews.csv
     """
+    from vmatrix.coding.codebook import load_codebook
     from vmatrix.output.render import check_destination, render
     from vmatrix.transcripts.ingest import ingest as run
     from vmatrix.transcripts.ingest import plan
@@ -80,6 +81,7 @@ def ingest(
             progress=progress,
             replace_meta=replace_meta,
         )
+        load_codebook(cache=corpus)  # the bundled codebook, kept for the commands that read
     for line in report.warnings:
         warn(line)
     if report.skipped:

@@ -266,7 +266,7 @@ def expand(
         from vmatrix.errors import UsageError
 
         raise UsageError(f"--corpus-only keeps the words of a corpus, and there is none at {path}")
-    corpus = Corpus(path) if path.is_file() else None
+    corpus = Corpus(path, readonly=True) if path.is_file() else None
     try:
         read_phrases(lex, corpus)
         found = run(

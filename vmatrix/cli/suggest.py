@@ -97,7 +97,7 @@ def suggest(
             raise UsageError(f"no lexicon for {', '.join(missing)} in {lex.folder}: nothing to suggest")
         for v in missing:
             warn(f"no lexicon for {v} in {lex.folder}: it is not suggested")
-    with open_corpus() as corpus:
+    with open_corpus(write=True) as corpus:
         report = run(
             corpus,
             lex,
@@ -108,6 +108,7 @@ def suggest(
             include_interviewer=include_interviewer,
             tools=tool_lexicon(book),
         )
+        load_codebook(codebook, cache=corpus)  # kept in the corpus for the commands that read
     render(_table(report, fmt), fmt, output)
     err(
         f"{report.suggestions:,} suggestion(s) in {len(report.segments):,} segment(s) of "

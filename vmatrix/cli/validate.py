@@ -65,12 +65,12 @@ def validate(
     from vmatrix.sheets.validate import check_stored, validate_sheets
 
     check_destination(fmt, output)
-    with open_corpus() as corpus:
+    with open_corpus(write=True) as corpus:
         if sheets or forget:
             result = validate_sheets(
                 corpus,
                 sheets or [],
-                load_codebook(codebook),
+                load_codebook(codebook, cache=None if dry_run else corpus),
                 sheet=sheet or None,
                 encoding=encoding,
                 dry_run=dry_run,

@@ -134,9 +134,11 @@ def default_path() -> Path:
 def load_codebook(path: Path | None = None, *, cache: Any = None) -> Codebook:
     """Read a codebook file (the bundled one by default).
 
-    With ``cache`` (an open corpus), the parsed and indexed codebook is kept in the
-    corpus's cache, keyed by the file's content: `matrix` and `quote` then skip the TOML
-    parsing and the folding of every alias, most of their start-up after Python's.
+    With ``cache`` (an open corpus), the parsed and indexed codebook is read from the
+    corpus's cache, keyed by the file's content, so that `matrix` and `quote` skip the TOML
+    parsing and the folding of every alias (most of their start-up after Python's). The
+    commands that write (ingest, suggest, validate) store it there; a corpus opened
+    read-only is never written to.
     """
     path = path or default_path()
     try:

@@ -207,8 +207,18 @@ class ToolRow:
 class Corpus:
     """An open corpus file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False, readonly: bool = False) -> None:
+        """Open the corpus at ``path``; ``create`` makes it if missing.
+
+        ``readonly`` is for commands that only read: SQLite opens the file read-only, so
+        nothing can change it, and it may sit in a folder nobody can write to. Commands
+        that write leave the file in rollback-journal mode when they close it (WAL only
+        while they run): a WAL file cannot be opened read-only from such a folder.
+        """
+        if create and readonly:
+            raise ValueError("a corpus opened read-only cannot be created")
         self.path = Path(path)
+        self.readonly = readonly
         if not self.path.exists():
             if not create:
                 raise CorpusError(
@@ -219,9 +229,10 @@ class Corpus:
                 raise CorpusError(f"cannot create {self.path}: folder {self.path.parent} does not exist")
         elif self.path.is_dir():
             raise CorpusError(f"{self.path} is a folder; --corpus names the corpus file")
+        if not readonly:
+            self._require_writable()
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            self.db.row_factory = sqlite3.Row
+            self.db = self._connect()
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"{self.path} is not a vmatrix corpus ({exc})") from exc
@@ -242,6 +253,14 @@ class Corpus:
         self.db.execute("PRAGMA foreign_keys = ON")
         self._depth = 0
         self.on_wait: Callable[[str], None] | None = None
+        if readonly:
+            if version < SCHEMA_VERSION:
+                self.db.close()
+                raise CorpusError(
+                    f"{self.path} was written by an older vmatrix (schema {version}); run a command "
+                    "that writes to it once, such as `vmatrix ingest` on its transcripts, to upgrade it"
+                )
+            return
         try:
             if version < SCHEMA_VERSION or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 # Creating or upgrading takes the corpus for a moment: wait for another
@@ -280,7 +299,47 @@ class Corpus:
                 raise
             raise CorpusError(f"cannot upgrade {self.path}: {exc}") from exc
 
+    def _require_writable(self) -> None:
+        """A command that writes refuses a corpus it cannot write, before any work."""
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            raise CorpusError(
+                f"{self.path} is read-only: this command writes to the corpus; "
+                "copy it to a folder you can write to, or use a command that only reads"
+            )
+        if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+            raise CorpusError(
+                f"{self.path}: its folder {folder} is read-only, and SQLite writes its journal "
+                "there: copy the corpus to a folder you can write to, or use a command that only reads"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.readonly:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+        else:
+            uri = self.path.resolve().as_uri()
+            try:
+                db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=10.0)
+                db.execute("PRAGMA schema_version").fetchone()
+            except sqlite3.OperationalError:
+                # A corpus left in WAL mode (an older vmatrix, or a writer that was stopped)
+                # in a folder where SQLite cannot make its shared-memory file. Nobody here
+                # can change it either: read it as an immutable file.
+                if os.access(self.path, os.W_OK) or os.access(self.path.parent, os.W_OK):
+                    raise
+                db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        return db
+
     def close(self) -> None:
+        if not self.readonly:
+            # Leave the file in rollback-journal mode, readable from a read-only folder.
+            # Another connection still open keeps WAL on; never wait for it.
+            try:
+                self.db.execute("PRAGMA busy_timeout = 0")
+                self.db.execute("PRAGMA journal_mode = DELETE")
+            except sqlite3.Error:
+                pass
         self.db.close()
 
     def __enter__(self) -> Corpus:
@@ -465,8 +524,10 @@ class Corpus:
         self.db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?)", (key, data))
 
     def cache_put_if_free(self, key: str, data: bytes) -> bool:
-        """Keep a cache entry unless the corpus is being written or is read-only: for
-        commands that only read, which must never wait for a lock."""
+        """Keep a cache entry unless another command is writing (never wait for it); a
+        corpus opened read-only keeps its cache as it is."""
+        if self.readonly:
+            return False
         self.db.execute("PRAGMA busy_timeout = 0")
         try:
             self.cache_put(key, data)
