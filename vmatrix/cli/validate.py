@@ -70,12 +70,14 @@ def validate(
             result = validate_sheets(
                 corpus,
                 sheets or [],
-                load_codebook(codebook, cache=None if dry_run else corpus),
+                load_codebook(codebook),
                 sheet=sheet or None,
                 encoding=encoding,
                 dry_run=dry_run,
                 forget=forget or [],
             )
+            if result.ok and not dry_run:
+                load_codebook(codebook, cache=corpus)  # kept for the commands that read
         else:
             result = check_stored(corpus)
     _render(result, fmt, output)

@@ -211,9 +211,11 @@ class Corpus:
         """Open the corpus at ``path``; ``create`` makes it if missing.
 
         ``readonly`` is for commands that only read: SQLite opens the file read-only, so
-        nothing can change it, and it may sit in a folder nobody can write to. Commands
-        that write leave the file in rollback-journal mode when they close it (WAL only
-        while they run): a WAL file cannot be opened read-only from such a folder.
+        nothing can change it, and it may sit in a folder nobody can write to. The file
+        stays in rollback-journal mode (a WAL file cannot be opened read-only from such a
+        folder; a corpus an older vmatrix left in WAL mode is switched back by the first
+        command that writes to it). A command that fails, or writes nothing, leaves the
+        file byte for byte as it was.
         """
         if create and readonly:
             raise ValueError("a corpus opened read-only cannot be created")
@@ -261,14 +263,13 @@ class Corpus:
                     "that writes to it once, such as `vmatrix ingest` on its transcripts, to upgrade it"
                 )
             return
+        self._committed = False
         try:
-            if version < SCHEMA_VERSION or self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            if version < SCHEMA_VERSION:
                 # Creating or upgrading takes the corpus for a moment: wait for another
                 # vmatrix doing the same as long as for any writer.
                 self.db.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_S * 1000}")
-                self.db.execute("PRAGMA journal_mode = WAL")
-                if version < SCHEMA_VERSION:
-                    self._migrate()
+                self._migrate()
                 self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         except sqlite3.OperationalError as exc:
             self.db.close()
@@ -332,12 +333,13 @@ class Corpus:
         return db
 
     def close(self) -> None:
-        if not self.readonly:
-            # Leave the file in rollback-journal mode, readable from a read-only folder.
-            # Another connection still open keeps WAL on; never wait for it.
+        if not self.readonly and self._committed:
+            # A corpus an older vmatrix left in WAL mode: back to rollback-journal mode,
+            # readable from a read-only folder. Never wait for another connection.
             try:
-                self.db.execute("PRAGMA busy_timeout = 0")
-                self.db.execute("PRAGMA journal_mode = DELETE")
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    self.db.execute("PRAGMA busy_timeout = 0")
+                    self.db.execute("PRAGMA journal_mode = DELETE")
             except sqlite3.Error:
                 pass
         self.db.close()
@@ -370,6 +372,7 @@ class Corpus:
         try:
             yield
             self.db.execute("COMMIT")
+            self._committed = True
         except BaseException as exc:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
