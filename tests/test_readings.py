@@ -36,6 +36,41 @@ def test_bundled_readings_are_what_the_model_reads() -> None:
     )
 
 
+def test_compiled_lexicon_is_up_to_date() -> None:
+    from vmatrix.coding.lexicon import stale_tables
+
+    problems = stale_tables()
+    assert not problems, "lexicons/fr/lexicon.json is stale; run python -m vmatrix.coding.readings: " + (
+        "; ".join(problems[:5])
+    )
+
+
+def test_compiled_lexicon_gives_the_lexicon_its_files_give(tmp_path: Path) -> None:
+    from vmatrix.coding.lexicon import COMPILED_NAME, default_folder, read_lexicon, write_tables
+
+    bundled, problems = read_lexicon()
+    folder = tmp_path / "fr"
+    shutil.copytree(default_folder(), folder)
+    (folder / COMPILED_NAME).unlink()
+    parsed, parsed_problems = read_lexicon(folder)
+    assert parsed.values.keys() == bundled.values.keys() and parsed.digest == bundled.digest
+    for value, lex in bundled.values.items():
+        other = parsed.values[value]
+        assert (other.terms, other.patterns, other.excludes, other.lines) == (
+            lex.terms,
+            lex.patterns,
+            lex.excludes,
+            lex.lines,
+        )
+    assert [str(p) for p in parsed_problems] == [str(p) for p in problems]
+    write_tables(folder)
+    # a file changed after the compiled form was written is parsed again, not taken from it
+    path = folder / "securite.toml"
+    path.write_text(path.read_text(encoding="utf-8") + '\n[terms2]\n"x" = 1\n', encoding="utf-8")
+    _, changed_problems = read_lexicon(folder)
+    assert any("terms2" in str(p) for p in changed_problems)
+
+
 def test_bundled_lexicons_are_read_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("vmatrix.transcripts.parse.load_model", lambda: pytest.fail("model loaded"))
     lexicon = load_lexicon()

@@ -182,10 +182,17 @@ def read_lexicon(
         problems.append(Problem("error", None, f"{folder}: holds no lexicon files (<value>.toml)"))
     digest = hashlib.sha256()
     values: dict[str, ValueLexicon] = {}
+    compiled = _compiled(folder)
     for path in files:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        lex = _read_file(path, raw, problems)
+        held = compiled.get(path.name)
+        tables = (
+            held["tables"]
+            if isinstance(held, dict) and held.get("sha256") == hashlib.sha256(raw).hexdigest()
+            else None
+        )
+        lex = _read_file(path, raw, problems, tables)
         if lex is None:
             continue
         if codebook is not None:
@@ -236,10 +243,13 @@ def load_lexicon(folder: Path | None = None, codebook: Codebook | None = None) -
     return lexicon
 
 
-def _read_file(path: Path, raw: bytes, problems: list[Problem]) -> ValueLexicon | None:
+def _read_file(
+    path: Path, raw: bytes, problems: list[Problem], tables: dict[str, Any] | None = None
+) -> ValueLexicon | None:
+    """One value form's file; ``tables`` is its TOML already parsed (the compiled form)."""
     try:
         text = raw.decode("utf-8-sig")
-        data = tomllib.loads(text)
+        data = tables if tables is not None else tomllib.loads(text)
     except UnicodeDecodeError:
         problems.append(Problem("error", path, "is not UTF-8 text; save it as UTF-8"))
         return None
@@ -296,6 +306,63 @@ def _read_file(path: Path, raw: bytes, problems: list[Problem]) -> ValueLexicon 
     if lex.empty:
         problems.append(Problem("error", path, f"value form {lex.value!r} has no terms and no patterns"))
     return lex
+
+
+# -- the compiled form: the bundled files' TOML, parsed ahead --------------------------
+
+# Beside the value-form files, their TOML already parsed (JSON reads several times faster),
+# each with the sha256 of the file it was parsed from: a file that differs is parsed again,
+# so a stale compiled form costs time, never a wrong lexicon. Written with the readings
+# (``python -m vmatrix.coding.readings``).
+COMPILED_NAME = "lexicon.json"
+
+
+def _compiled(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / COMPILED_NAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def compile_tables(folder: Path | None = None) -> dict[str, Any]:
+    """The compiled form of the lexicon files in ``folder`` (default: the bundled ones)."""
+    folder = resolve_folder(folder)
+    files = {}
+    for path in _value_files(folder):
+        raw = path.read_bytes()
+        files[path.name] = {
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "tables": tomllib.loads(raw.decode("utf-8-sig")),
+        }
+    return {"files": files}
+
+
+def stale_tables(folder: Path | None = None) -> list[str]:
+    """How the compiled form in ``folder`` differs from its files; [] if it does not."""
+    folder = resolve_folder(folder)
+    current = compile_tables(folder)["files"]
+    held = _compiled(folder)
+    problems = [f"{COMPILED_NAME} lacks {name}" for name in current if name not in held]
+    problems += [
+        f"{COMPILED_NAME} holds {name}, no longer a lexicon file" for name in held if name not in current
+    ]
+    problems += [
+        f"{name} changed since {COMPILED_NAME} was written"
+        for name in current
+        if name in held and held[name] != current[name]
+    ]
+    return problems
+
+
+def write_tables(folder: Path | None = None) -> Path:
+    """Write the compiled form of the lexicon files in ``folder``; returns its path."""
+    folder = resolve_folder(folder)
+    path = folder / COMPILED_NAME
+    text = json.dumps(compile_tables(folder), ensure_ascii=False, indent=1, sort_keys=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
 
 
 def _pattern(

@@ -31,7 +31,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vmatrix.coding.lexicon import READING_VERSION, Lexicon, Reading, load_lexicon, model_id, model_readings
+from vmatrix.coding.lexicon import (
+    READING_VERSION,
+    Lexicon,
+    Reading,
+    load_lexicon,
+    model_id,
+    model_readings,
+    stale_tables,
+    write_tables,
+)
 from vmatrix.coding.match import StoredParse, read_docbin
 from vmatrix.resources import lexicons_dir
 from vmatrix.textnorm import fold
@@ -239,14 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m vmatrix.coding.readings",
         description="Write the model's readings of the bundled lexicons and tool aliases "
-        "(lexicons/fr/readings.json); run after every change to lexicons/fr/*.toml or to the "
+        "(lexicons/fr/readings.json) and the lexicon files' parsed form (lexicons/fr/lexicon.json); "
+        "run after every change to lexicons/fr/*.toml or to the "
         "tools of lexicons/codebook.toml.",
     )
     parser.add_argument("--check", action="store_true", help="only say whether the file is up to date")
     args = parser.parse_args(argv)
     current = compile_readings()
     if args.check:
-        problems = stale_readings(current)
+        problems = stale_readings(current) + stale_tables()
         for problem in problems[:20]:
             print(problem, file=sys.stderr)
         if problems:
@@ -254,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     bundled_path().write_text(dumps(current), encoding="utf-8")
     bundled_readings.cache_clear()
+    print(f"{write_tables()}: the lexicon files parsed")
     print(f"{bundled_path()}: {len(current['readings'])} phrases read by {current['model']}")
     return 0
 
