@@ -1,11 +1,12 @@
 """Read a REFI-QDA project archive (``.qdpx``) or codebook (``.qdc``) from another program.
 
 Defensive about what could harm: the archive's limits are checked (:func:`vmatrix.files.open_zip`),
-the XML is parsed by defusedxml (no DOCTYPE, no entities, no external references), and
-every problem is one :class:`InputFileError` line. Lenient about what peers get wrong: a
-byte-order mark, a ``.qde`` of another name, ``Sources/`` in any case, sources without
-``internal://``, GUIDs in upper case or braces, a missing ``name``, no users, empty
-containers that the schema forbids (Taguette's ``<Sets/>``), namespaces missing or odd.
+the XML is parsed by lxml with entity resolution, DTD loading and the network off, any DOCTYPE
+is refused (so no entities, no external references), and every problem is one
+:class:`InputFileError` line. Lenient about what peers get wrong: a byte-order mark, a ``.qde``
+of another name, ``Sources/`` in any case, sources without ``internal://``, GUIDs in upper case
+or braces, a missing ``name``, no users, empty containers that the schema forbids (Taguette's
+``<Sets/>``), namespaces missing or odd.
 """
 
 from __future__ import annotations
@@ -151,25 +152,37 @@ def read_codebook(path: Path) -> tuple[list[PeerCode], str]:
     return roots, root.get("origin") or ""
 
 
+_HARDENED = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def _refused(where: str) -> InputFileError:
+    return InputFileError(
+        f"{where}: its XML declares a DOCTYPE, entities or external references, which a REFI-QDA file "
+        "never needs; refused for safety"
+    )
+
+
+def _declares(head: bytes) -> bool:
+    """Whether the start of an XML file holds a DOCTYPE or an entity declaration."""
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+
+
 def parse_xml(data: bytes, where: str) -> Any:
     """An XML document parsed safely: refused with one line if it has a DOCTYPE, entities
     or external references, or is not well-formed."""
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
+    from lxml import etree
 
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     body = body.lstrip(b" \t\r\n")
+    if _declares(body[:4096]):
+        raise _refused(where)
     try:
-        return fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise InputFileError(
-            f"{where}: its XML declares a DOCTYPE, entities or external references, which a REFI-QDA file "
-            "never needs; refused for safety"
-        ) from exc
-    except ParseError as exc:
+        root = etree.fromstring(body, etree.XMLParser(**_HARDENED))
+    except etree.XMLSyntaxError as exc:
         raise InputFileError(f"{where}: is not well-formed XML ({exc})") from exc
+    if root.getroottree().docinfo.doctype or next(root.iter(etree.Entity), None) is not None:
+        raise _refused(where)
+    return root
 
 
 # -- the project's parts -------------------------------------------------------------------
@@ -248,28 +261,24 @@ def _stream_project(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path)
     """The project's XML read as it inflates, each source turned into a :class:`TextSource`
     and its elements freed at once: 50,000 codings never sit in memory as a tree.
 
-    The parser is defusedxml's: a DOCTYPE, entities or external references are refused.
+    The parser is lxml's with entity resolution, DTD loading and the network off, and a
+    DOCTYPE (so any entity or external reference) is refused before the root is read.
     """
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    from lxml import etree
 
     where = f"{path}: {info.filename}"
     project = PeerProject(path, path.stem, "", {}, {}, [], {}, [], [])
     stack: list[Any] = []
     try:
         with archive.open(info) as stream:
-            events = iterparse(
-                _Trimmed(stream),
-                events=("start", "end"),
-                forbid_dtd=True,
-                forbid_entities=True,
-                forbid_external=True,
-            )
-            for event, element in events:
+            trimmed = _Trimmed(stream)
+            if _declares(trimmed.head):
+                raise _refused(where)
+            for event, element in etree.iterparse(trimmed, events=("start", "end"), **_HARDENED):
                 if event == "start":
                     if not stack:
+                        if element.getroottree().docinfo.doctype:
+                            raise _refused(where)
                         if _local(element.tag) != "Project":
                             raise InputFileError(
                                 f"{where}: is not a REFI-QDA project (its root is <{_local(element.tag)}>)"
@@ -285,12 +294,7 @@ def _stream_project(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path)
                 elif len(stack) == 2 and _local(stack[1].tag) == "Sources":
                     _source(project, element, where)
                     del stack[1][-1]  # freed: the sources are the bulk of the file
-    except DefusedXmlException as exc:
-        raise InputFileError(
-            f"{where}: its XML declares a DOCTYPE, entities or external references, which a REFI-QDA "
-            "file never needs; refused for safety"
-        ) from exc
-    except ParseError as exc:
+    except etree.XMLSyntaxError as exc:
         raise InputFileError(f"{where}: is not well-formed XML ({exc})") from exc
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise InputFileError(f"{where}: cannot be read ({exc}); the file is damaged") from exc
