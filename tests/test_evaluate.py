@@ -282,3 +282,32 @@ def test_cli_scores_suggested_tools(tools_path: Path, tmp_path: Path) -> None:
     assert "| tool" in result.stdout and "3 segment(s) counted" in result.stderr
     result = runner.invoke(app, [*common, "--unit", "tool"])
     assert result.exit_code == 1 and "by segment or by verbatim" in result.stderr
+
+
+def test_threshold_sweep_matches_one_count_per_threshold() -> None:
+    """The averages of the threshold table, made in one pass, are those of counting again
+    at each threshold (ties with a threshold, value forms only suggested, only coded or
+    outside the codebook order, and units predicting nothing included)."""
+    import random
+
+    from vmatrix.coding.evaluate import Unit, tabulate
+
+    rng = random.Random(11)
+    forms = ["a", "b", "c", "d", "e", "f"]
+    scores = [0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0]
+    units = [
+        Unit(
+            f"u{i}",
+            (f"d{i % 7}",),
+            frozenset(rng.sample(forms[:5], rng.randint(0, 2))),
+            {v: rng.choice(scores) for v in rng.sample(forms, rng.randint(0, 3))},
+        )
+        for i in range(300)
+    ]
+    thresholds = [0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0, 1.5]
+    swept = tabulate(units, values=["c", "a"], thresholds=thresholds)
+    for threshold in swept.thresholds:
+        alone = tabulate(units, values=["c", "a"], min_score=threshold.min_score)
+        assert threshold.micro == alone.micro
+        assert threshold.macro == alone.macro
+    assert [t.micro.suggested for t in swept.thresholds][-1] == 0
