@@ -239,31 +239,24 @@ def write_lexicon(
     and its term as a comment, all at ``weight``."""
     import json
 
+    from vmatrix.coding.lexicon import write_value_files
+
     if not expansion.all_neighbours():
         raise UsageError("no neighbour to write: none passed the thresholds")
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file; --write names a folder for the <value>.toml files")
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for value, found in expansion.neighbours.items():
-        if not found:
-            continue
-        lines = [
-            f"# Neighbours of the {value} terms in the vectors of {VECTORS_MODEL}{source}.",
-            "# Proposals, not findings: keep a word only if it says the value form in your interviews.",
-            f"value = {json.dumps(value)}",
-            f'description = "Semantic neighbours of the {value} terms (vmatrix lexicon expand)."',
-            "",
-            "[terms]",
-        ]
-        lines.extend(
-            f"{json.dumps(n.word, ensure_ascii=False)} = {weight}  "
-            f"# similarity {n.similarity:.2f} to {json.dumps(n.term, ensure_ascii=False)}"
-            for n in found
+    files = {
+        value: (
+            [
+                f"# Neighbours of the {value} terms in the vectors of {VECTORS_MODEL}{source}.",
+                "# Proposals, not findings: keep a word only if it says the value form in your interviews.",
+            ],
+            f"Semantic neighbours of the {value} terms (vmatrix lexicon expand).",
+            [
+                f"{json.dumps(n.word, ensure_ascii=False)} = {weight}  "
+                f"# similarity {n.similarity:.2f} to {json.dumps(n.term, ensure_ascii=False)}"
+                for n in found
+            ],
         )
-        path = folder / f"{value}.toml"
-        tmp = path.with_suffix(".toml.tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
-        written.append(path)
-    return written
+        for value, found in expansion.neighbours.items()
+        if found
+    }
+    return write_value_files(folder, files)

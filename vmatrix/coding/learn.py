@@ -407,34 +407,26 @@ def write_lexicon(learned: Learned, folder: Path, *, source: str = "") -> list[P
     written."""
     import json
 
+    from vmatrix.coding.lexicon import write_value_files
+
     if not learned.all_terms():
         raise UsageError("no term to write: none passed the thresholds")
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file; --write names a folder for the <value>.toml files")
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    files = {}
     for value, terms in learned.terms.items():
         if not terms:
             continue
-        lines = [
-            f"# Terms learned from {learned.per_value.get(value, 0)} verbatims coded {value} "
-            f"({learned.verbatims} coded verbatims, {len(learned.documents)} interviews{source}).",
-            "# Review each term: keep it, change its weight, or delete its line.",
-            f"value = {json.dumps(value)}",
-            'description = "Terms learned from the manual codes (vmatrix lexicon learn)."',
-            "",
-            "[terms]",
-        ]
+        entries = []
         for term in terms:
-            lines.append(
+            entries.append(
                 f"{json.dumps(term.term, ensure_ascii=False)} = {term.weight}  "
                 f"# z {term.z:.1f}, {term.coded} of {term.coded + term.elsewhere} coded verbatims "
                 f"holding it, {term.documents} interviews"
             )
-            lines.extend(f"#   {e.cited()}" for e in term.examples)
-        path = folder / f"{value}.toml"
-        tmp = path.with_suffix(".toml.tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
-        written.append(path)
-    return written
+            entries.extend(f"#   {e.cited()}" for e in term.examples)
+        comments = [
+            f"# Terms learned from {learned.per_value.get(value, 0)} verbatims coded {value} "
+            f"({learned.verbatims} coded verbatims, {len(learned.documents)} interviews{source}).",
+            "# Review each term: keep it, change its weight, or delete its line.",
+        ]
+        files[value] = (comments, "Terms learned from the manual codes (vmatrix lexicon learn).", entries)
+    return write_value_files(folder, files)

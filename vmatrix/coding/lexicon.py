@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vmatrix.errors import CodebookError
+from vmatrix.errors import CodebookError, UsageError
 from vmatrix.resources import lexicons_dir
 from vmatrix.textnorm import fold
 from vmatrix.transcripts import parse
@@ -712,3 +712,31 @@ def overlay(base: Lexicon, extra: Lexicon) -> Lexicon:
         readings={**base.readings, **extra.readings},
         label_name=f"{base.folder.name}+{extra.folder.name}",
     )
+
+
+def write_value_files(folder: Path, files: dict[str, tuple[list[str], str, list[str]]]) -> list[Path]:
+    """Write lexicon files a researcher reviews (``lexicon learn``, ``lexicon expand``): for each
+    value form, ``(comments, description, entries)`` becomes ``<folder>/<value>.toml`` — the
+    comment lines, then ``value``, ``description`` and a ``[terms]`` table of the entry lines.
+    Each file is written whole or not at all; other files of the folder are left alone."""
+    import json
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; --write names a folder for the <value>.toml files")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for value, (comments, description, entries) in files.items():
+        lines = [
+            *comments,
+            f"value = {json.dumps(value)}",
+            f"description = {json.dumps(description, ensure_ascii=False)}",
+            "",
+            "[terms]",
+            *entries,
+        ]
+        path = folder / f"{value}.toml"
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written
