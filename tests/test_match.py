@@ -347,3 +347,72 @@ def test_patterns_of_common_words_run_once_over_the_segments_and_never_straddle_
         [("actualisation", "on ... faire", "on fait", False)],
         [("actualisation", "on ... faire", "on de le fait", False)],
     ]
+
+
+def test_token_patterns_are_tried_only_where_they_can_match_yet_find_every_match() -> None:
+    """Token patterns run from a few tokens near their rarest word, forward or backward,
+    with the words beside it checked first: on random segments, the same matches, in the
+    same order, as the sequence matcher run from every token of every segment."""
+    import itertools
+    import random
+
+    from vmatrix.coding.match import _sequence_matches
+
+    rng = random.Random(11)
+    rare = ["client", "site", "gagner", "temps", "bureau"]
+    common = ["de", "le", "on", "faire", "avoir"]
+    words = rare + common
+    ops = [None, None, None, "?", "*", "+"]
+
+    def token() -> dict[str, object]:
+        found: dict[str, object] = {}
+        kind = rng.random()
+        if kind < 0.15:
+            found["POS"] = rng.choice(["NOUN", "VERB"])
+        elif kind < 0.25:
+            found["NORM"] = {"NOT_IN": rng.sample(words, 2)}
+        else:
+            attr = rng.choice(["NORM", "NORM", "LOWER"])
+            chosen = rng.sample(words, rng.randint(1, 3))
+            found[attr] = chosen[0] if len(chosen) == 1 else {"IN": chosen}
+            if rng.random() < 0.2:
+                found["POS"] = {"IN": ["NOUN", "VERB"]}
+        op = rng.choice(ops)
+        if op is not None:
+            found["OP"] = op
+        return found
+
+    for _ in range(60):
+        patterns = []
+        while len(patterns) < 6:
+            tokens = [token() for _ in range(rng.randint(2, 5))]
+            if any(t.get("OP") in ("*", "+") or "POS" in t or "NOT_IN" in str(t) for t in tokens):
+                patterns.append(Pattern(f"p{len(patterns)}", 1.0, tokens))
+        lexicon = _lexicon({"sociale": _value("sociale", {}, patterns=patterns)}, {})
+        matcher = LexiconMatcher(lexicon)
+        assert len(matcher.token_patterns) == len(patterns)
+        vocab = Vocab()
+        docs = []
+        for _ in range(rng.randint(1, 6)):
+            chosen = [rng.choice(words) for _ in range(rng.randint(1, 30))]
+            # the word as written is the lemma, capitalised now and then (LOWER folds it back)
+            doc = _segment(vocab, [(w.capitalize() if rng.random() < 0.2 else w, w) for w in chosen])
+            for t in doc:
+                t.pos_ = rng.choice(["NOUN", "VERB", "ADJ"])
+            docs.append(doc)
+        restored = matcher.restore(to_bytes(docs))
+        bounds = restored.bounds
+        columns = (restored.norms, restored.lowers, restored.pos, restored.orths)
+        lists = tuple(c.tolist() for c in columns)
+        expected = [
+            (p.key, start, end)
+            for p in matcher.token_patterns
+            for a, b in itertools.pairwise(bounds)
+            for start, end in sorted(_sequence_matches(lists, p.matcher, a, b))
+        ]
+        found = [
+            (key, start, end)
+            for key, start, end in matcher._token_pattern_matches(restored)
+            if any(bounds[k] <= start and end <= bounds[k + 1] for k in range(restored.segments))
+        ]
+        assert found == expected, [p.tokens for p in patterns]

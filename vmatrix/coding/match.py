@@ -16,12 +16,13 @@ two segments are dropped. Three lookups find the lexicon:
   expanded into phrases of the first kind, those made only of ``LOWER`` values and
   ``?`` into phrases of the second, those made only of ``ORTH`` values (the word as
   written, case and accents kept: "Meet", "Sage") into phrases over the words. The
-  others run only on the segments holding the rare words they cannot do without,
-  from the first to the last of them (spaCy's ``IN`` predicates are Python calls: on
-  every token they would cost more than everything else): patterns of ``NORM``,
-  ``LOWER``, ``POS`` and ``ORTH`` values by a small sequence matcher over the token
-  columns, which finds what spaCy's ``Matcher`` finds (a test checks it), patterns
-  testing other attributes by ``Matcher`` itself, on a Doc made of just those tokens.
+  others run only on the segments holding the rare words they cannot do without
+  (spaCy's ``IN`` predicates are Python calls: on every token they would cost more
+  than everything else): patterns of ``NORM``, ``LOWER``, ``POS`` and ``ORTH`` values
+  by a small sequence matcher over the token columns, which finds what spaCy's
+  ``Matcher`` finds (a test checks it), tried only from the few tokens within reach of
+  where their rarest token stands; patterns testing other attributes by ``Matcher``
+  itself, on a Doc made of just those tokens.
 
 Both phrase lookups (:class:`PhraseTable`) find what spaCy's ``PhraseMatcher`` finds
 (a test checks it), at a fraction of the cost of building a Doc.
@@ -101,6 +102,15 @@ class _TokenPattern:
     required: list[tuple[int, set[int]]]
     first: bool  # the first token is one of them
     last: bool  # the last token is one of them
+    held: list[int] = field(default_factory=list)  # the token of the pattern each required one is
+    # per token of the pattern: how many tokens a match holds before it, at least and at
+    # most (None after a "*" or "+"), and after it
+    before: list[tuple[int, int | None]] = field(default_factory=list)
+    after: list[tuple[int, int | None]] = field(default_factory=list)
+    # for the sequence matcher: the columns its steps test, and per token its tests with
+    # their words as sorted numpy arrays of hashes
+    columns: tuple[int, ...] = ()
+    tests: list[list[tuple[int, Any, bool]]] = field(default_factory=list)
 
 
 @dataclass
@@ -237,9 +247,28 @@ class LexiconMatcher:
             matcher.add(key, [pattern.tokens])
         anchors = [_anchor(token) for token in pattern.tokens]
         required = [(column, {self.strings.add(w) for w in words}) for column, words in anchors if words]
-        self.token_patterns.append(
-            _TokenPattern(key, matcher, required, first=bool(anchors[0][1]), last=bool(anchors[-1][1]))
+        token_pattern = _TokenPattern(
+            key,
+            matcher,
+            required,
+            first=bool(anchors[0][1]),
+            last=bool(anchors[-1][1]),
+            held=[t for t, (_, words) in enumerate(anchors) if words],
+            before=_reach(pattern.tokens),
+            after=_reach(pattern.tokens[::-1])[::-1],
         )
+        if steps is not None:
+            import numpy
+
+            token_pattern.columns = tuple(sorted({c for tests, _ in matcher for c, _, _ in tests}))
+            token_pattern.tests = [
+                [
+                    (c, numpy.sort(numpy.fromiter(words, dtype="uint64", count=len(words))), n)
+                    for c, words, n in tests
+                ]
+                for tests, _ in matcher
+            ]
+        self.token_patterns.append(token_pattern)
         for r, (column, words) in enumerate(required):
             self._required_words[column].update(words)
             for word in words:
@@ -356,29 +385,26 @@ class LexiconMatcher:
         return per_segment
 
     def _token_pattern_matches(self, restored: Restored) -> Iterator[tuple[int, int, int]]:
-        """(key, start, end) of the token patterns, each run only where it can match:
-        from the first word its first token allows to the last word its last token allows,
-        in segments holding a word of every token it requires."""
-        import bisect
+        """(key, start, end) of the token patterns, each pattern's by start, then end.
 
+        A pattern is tried only where it can match. Needing rare words, only in the
+        segments holding a word of every token it requires. Then, on the sequence
+        matcher, only from the few tokens a match may start on (or end on, read backward):
+        those within reach of the places where the token it requires that stands in the
+        fewest places is found, as far as the tokens before (or after) it may take. When
+        every rare word may stand any distance from both ends, that token is the one its
+        steps allow in the fewest places, rare words or not; when there is none, the
+        pattern runs from every token its first step allows. Patterns only spaCy's
+        Matcher runs go from the first word their first token allows to the last word
+        their last token allows, segment by segment."""
         import numpy
 
         bounds = restored.bounds
         columns = (restored.norms, restored.lowers, restored.pos, restored.orths)
-        positions: dict[tuple[int, int], list[int]] = {}  # (column, hash) -> tokens holding it
-        segments_of: dict[tuple[int, int], set[int]] = {}  # (column, hash) -> segments holding it
-        starts = numpy.asarray(bounds)
-        for column, keys in enumerate(self._required_keys):
-            if not len(keys.sorted):
-                continue
-            hits = numpy.flatnonzero(keys.lookup(columns[column])[1])
-            segments_of_hits = numpy.searchsorted(starts, hits, side="right") - 1
-            for value, token, segment in zip(
-                columns[column][hits].tolist(), hits.tolist(), segments_of_hits.tolist(), strict=True
-            ):
-                positions.setdefault((column, value), []).append(token)
-                segments_of.setdefault((column, value), set()).add(segment)
-        listed: tuple[list[int], ...] | None = None
+        segment_starts = numpy.asarray(bounds)
+        positions = self._required_positions(columns)
+        # the columns as lists for the sequence matcher, each made when first needed
+        listed: list[list[int] | None] = [None] * len(columns)
         # For each pattern that may match here, the words of each required token present.
         present_of: dict[int, list[set[tuple[int, int]]]] = {p: [] for p in self._unanchored}
         for key in positions:
@@ -389,48 +415,99 @@ class LexiconMatcher:
                 sets[r].add(key)
         for p in sorted(present_of):
             pattern, present = self.token_patterns[p], present_of[p]
-            if not present and isinstance(pattern.matcher, list):
-                # No rare word to look for: run once over all the segments (the matches
-                # that straddle two are dropped by the caller), starting only on the words
-                # its first token allows.
-                if listed is None:
-                    listed = tuple(c.tolist() for c in columns)
-                starts = _first_step_starts(columns, pattern.matcher)
-                for start, end in _sequence_matches(listed, pattern.matcher, 0, None, starts):
-                    yield pattern.key, start, end
+            if present and not all(present):
                 continue
-            if not present:
-                segments: Iterable[int] = range(restored.segments)
-            elif all(present):
-                segments = sorted(
-                    set.intersection(*(set().union(*(segments_of[w] for w in words)) for words in present))
-                )
+            # Where each required token's words stand.
+            tokens = [_joined([positions[w] for w in words]) for words in present]
+            if not isinstance(pattern.matcher, list):
+                yield from self._spacy_matches(restored, pattern, tokens, segment_starts)
+                continue
+            steps = pattern.matcher
+            for column in pattern.columns:
+                if listed[column] is None:
+                    listed[column] = columns[column].tolist()
+            lists = tuple(listed)
+            choice = _rarest(pattern, tokens)
+            if choice is not None:
+                r, forward = choice
+                at, token = tokens[r], pattern.held[r]
+                if len(tokens) > 1:  # in the segments holding a word of every required token
+                    segment_of = numpy.searchsorted(segment_starts, at, side="right") - 1
+                    keep = numpy.ones(len(at), dtype=bool)
+                    for other, held in enumerate(tokens):
+                        if other != r:
+                            keep &= _among(
+                                segment_of, numpy.searchsorted(segment_starts, held, side="right") - 1
+                            )
+                    at = at[keep]
             else:
-                continue
-            if not segments:
-                continue
-            first = sorted(t for w in present[0] for t in positions[w]) if pattern.first else []
-            last = sorted(t for w in present[-1] for t in positions[w]) if pattern.last else []
-            for segment in segments:
-                a, b = bounds[segment], bounds[segment + 1]
-                if first:
-                    a = first[bisect.bisect_left(first, a)]
-                if last:
-                    b = last[bisect.bisect_left(last, b) - 1] + 1
-                if a >= b:
-                    continue
-                if isinstance(pattern.matcher, list):
-                    if listed is None:  # the columns as lists, once for all the patterns
-                        listed = tuple(c.tolist() for c in columns)
-                    # a match starts on a word its first token allows, when it requires one
-                    starts = (
-                        first[bisect.bisect_left(first, a) : bisect.bisect_left(first, b)] if first else None
-                    )
-                    for start, end in _sequence_matches(listed, pattern.matcher, a, b, starts):
+                fewest = _fewest(pattern, columns)
+                if fewest is None:
+                    # No token to look for: from every token its first step allows, over all
+                    # the segments (the matches that straddle two are dropped by the caller).
+                    starts = _first_step_starts(columns, steps)
+                    found = _sequence_matches(lists, steps, 0, len(columns[0]), starts)  # type: ignore[arg-type]
+                    for start, end in found:
                         yield pattern.key, start, end
-                else:
-                    for key, start, end in pattern.matcher(self._doc(restored, a, b)):
-                        yield key, a + start, a + end
+                    continue
+                at, token, forward = fewest
+            at = _beside(pattern, columns, segment_starts, at, token, forward)
+            least, most = (pattern.before if forward else pattern.after)[token]
+            assert most is not None  # a bounded reach is chosen
+            for start, end in _within_reach(lists, steps, segment_starts, at, least, most, forward):
+                yield pattern.key, start, end
+
+    def _spacy_matches(
+        self, restored: Restored, pattern: _TokenPattern, tokens: list[Any], segment_starts: Any
+    ) -> Iterator[tuple[int, int, int]]:
+        """A pattern only spaCy's Matcher runs, on the segments holding a word of every
+        token it requires, from the first word its first token allows to the last its
+        last token allows."""
+        import bisect
+
+        import numpy
+
+        bounds = restored.bounds
+        if not tokens:
+            segments: Iterable[int] = range(restored.segments)
+        else:
+            common = numpy.searchsorted(segment_starts, tokens[0], side="right") - 1
+            for held in tokens[1:]:
+                common = numpy.intersect1d(common, numpy.searchsorted(segment_starts, held, side="right") - 1)
+            segments = numpy.unique(common).tolist()
+        first = tokens[0].tolist() if pattern.first else []
+        last = tokens[-1].tolist() if pattern.last else []
+        for segment in segments:
+            a, b = bounds[segment], bounds[segment + 1]
+            if first:
+                a = first[bisect.bisect_left(first, a)]
+            if last:
+                b = last[bisect.bisect_left(last, b) - 1] + 1
+            if a >= b:
+                continue
+            for key, start, end in pattern.matcher(self._doc(restored, a, b)):
+                yield key, a + start, a + end
+
+    def _required_positions(self, columns: tuple[Any, ...]) -> dict[tuple[int, int], Any]:
+        """(column, hash) -> the tokens holding it, in order, for every word some token
+        pattern requires."""
+        import numpy
+
+        positions: dict[tuple[int, int], Any] = {}
+        for column, keys in enumerate(self._required_keys):
+            if not len(keys.sorted):
+                continue
+            hits = numpy.flatnonzero(keys.lookup(columns[column])[1])
+            if not len(hits):
+                continue
+            values = columns[column][hits]
+            order = numpy.argsort(values, kind="stable")
+            values, hits = values[order], hits[order]
+            distinct, first = numpy.unique(values, return_index=True)
+            cuts = [*first.tolist(), len(hits)]
+            for k, value in enumerate(distinct.tolist()):
+                positions[(column, value)] = hits[cuts[k] : cuts[k + 1]]
+        return positions
 
     def _doc(self, restored: Restored, start: int, end: int) -> Doc:
         """Tokens ``start:end`` as a spaCy Doc, for the patterns only spaCy's Matcher runs."""
@@ -684,6 +761,159 @@ def _first_step_starts(
     return numpy.flatnonzero(passing).tolist()  # type: ignore[no-any-return]
 
 
+def _joined(arrays: list[Any]) -> Any:
+    """Ascending token positions, joined."""
+    import numpy
+
+    return arrays[0] if len(arrays) == 1 else numpy.sort(numpy.concatenate(arrays))
+
+
+def _rarest(pattern: _TokenPattern, tokens: list[Any]) -> tuple[int, bool] | None:
+    """The required token of ``pattern`` leaving the fewest places to try (its places times
+    the tokens a match may hold before it, or after it), and whether to match forward
+    from the starts it allows (or backward from the ends); None when every one may stand
+    any distance from both ends."""
+    best, fewest = None, 0
+    for r, token in enumerate(pattern.held):
+        for forward, (least, most) in ((True, pattern.before[token]), (False, pattern.after[token])):
+            if most is None:
+                continue
+            cost = len(tokens[r]) * (most - least + 1)
+            if best is None or cost < fewest:
+                best, fewest = (r, forward), cost
+    return best
+
+
+def _fewest(pattern: _TokenPattern, columns: tuple[Any, ...]) -> tuple[Any, int, bool] | None:
+    """Like :func:`_rarest` over every token each match has, rare words or not, found by
+    its tests over all of ``columns``: its places, the token, and whether to match
+    forward; or None when no such token has a bounded reach and a test that picks
+    words out."""
+    import numpy
+
+    best: tuple[Any, int, bool] | None = None
+    fewest = 0
+    for token, (tests, op) in enumerate(zip(pattern.tests, (op for _, op in pattern.matcher), strict=True)):
+        if op not in (None, "1", "+") or all(negated for _, _, negated in tests):
+            continue
+        reaches = [
+            (f, r)
+            for f, r in ((True, pattern.before[token]), (False, pattern.after[token]))
+            if r[1] is not None
+        ]
+        if not reaches:
+            continue
+        at = numpy.flatnonzero(_passing(columns, tests))
+        for forward, (least, most) in reaches:
+            assert most is not None
+            cost = len(at) * (most - least + 1)
+            if best is None or cost < fewest:
+                best, fewest = (at, token, forward), cost
+    return best
+
+
+def _passing(columns: tuple[Any, ...], tests: list[tuple[int, Any, bool]], where: Any = None) -> Any:
+    """Whether each token (of ``where``, or all) passes ``tests``."""
+    passing = None
+    for column, words, negated in tests:
+        values = columns[column] if where is None else columns[column][where]
+        found = _among(values, words)
+        if negated:
+            found = ~found
+        passing = found if passing is None else passing & found
+    return passing
+
+
+def _among(values: Any, ascending: Any) -> Any:
+    """Whether each of ``values`` is one of ``ascending`` (a sorted numpy array): a binary
+    search on a few values, where ``numpy.isin`` costs ten times more, ``numpy.isin`` on
+    many."""
+    import numpy
+
+    if len(values) > 2048:
+        return numpy.isin(values, ascending)
+    if not len(ascending):
+        return numpy.zeros(len(values), dtype=bool)
+    where = numpy.minimum(numpy.searchsorted(ascending, values), len(ascending) - 1)
+    return ascending[where] == values  # type: ignore[no-any-return]
+
+
+def _beside(
+    pattern: _TokenPattern, columns: tuple[Any, ...], segment_starts: Any, at: Any, token: int, forward: bool
+) -> Any:
+    """The places ``at`` of ``token`` whose neighbours in its segment pass the tests of the
+    tokens beside it in the pattern, where every match has them there: the token before
+    the first word ``token`` takes (forward) or after the last (backward), and the other
+    neighbour too when ``token`` takes one word only."""
+    import numpy
+
+    ops = [op for _, op in pattern.matcher]
+    single = ops[token] in (None, "1")
+    checks = []
+    if token > 0 and ops[token - 1] in (None, "1", "+") and (forward or single):
+        checks.append((-1, pattern.tests[token - 1]))
+    if token + 1 < len(ops) and ops[token + 1] in (None, "1", "+") and (not forward or single):
+        checks.append((1, pattern.tests[token + 1]))
+    if not checks or not len(at):
+        return at
+    segment = numpy.searchsorted(segment_starts, at, side="right") - 1
+    keep = numpy.ones(len(at), dtype=bool)
+    for step, tests in checks:
+        beside = at + step
+        inside = (beside >= segment_starts[segment]) & (beside < segment_starts[segment + 1])
+        keep &= inside
+        where = beside[inside]
+        if len(where):
+            keep[inside] &= _passing(columns, tests, where)
+    return at[keep]
+
+
+def _within_reach(
+    lists: tuple[list[int] | None, ...],
+    steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
+    segment_starts: Any,
+    at: Any,
+    least: int,
+    most: int,
+    forward: bool,
+) -> list[tuple[int, int]]:
+    """The matches of ``steps`` holding, ``least`` to ``most`` tokens after their start
+    (``forward``) or before their end, one of the tokens ``at``, each within a segment;
+    by start, then end."""
+    import numpy
+
+    if not len(at):
+        return []
+    segment = numpy.searchsorted(segment_starts, at, side="right") - 1
+    reach = numpy.arange(least, most + 1)
+    if forward:  # the tokens a match may start on, and where their segment ends
+        starts = (at[:, None] - reach).ravel()
+        starts = numpy.unique(starts[starts >= numpy.repeat(segment_starts[segment], len(reach))])
+        ends = segment_starts[numpy.searchsorted(segment_starts, starts, side="right")]
+        return _matches_from(lists, steps, starts.tolist(), ends.tolist())  # type: ignore[arg-type]
+    # the tokens a match may end after, and where their segment starts
+    ends = (at[:, None] + 1 + reach).ravel()
+    ends = numpy.unique(ends[ends <= numpy.repeat(segment_starts[segment + 1], len(reach))])
+    starts = segment_starts[numpy.searchsorted(segment_starts, ends, side="left") - 1]
+    return sorted(_matches_to(lists, steps, ends.tolist(), starts.tolist()))  # type: ignore[arg-type]
+
+
+def _reach(tokens: list[dict[str, Any]]) -> list[tuple[int, int | None]]:
+    """Per token of a pattern, how many tokens a match holds before it: at least, and at
+    most (None after a "*" or "+")."""
+    found: list[tuple[int, int | None]] = []
+    least = 0
+    bounded = True
+    for most, token in enumerate(tokens):
+        found.append((least, most if bounded else None))
+        op = token.get("OP")
+        if op in (None, "1", "+"):
+            least += 1
+        if op in ("*", "+"):
+            bounded = False
+    return found
+
+
 def _sequence_matches(
     columns: tuple[list[int], ...],
     steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
@@ -701,42 +931,108 @@ def _sequence_matches(
     the few segments that hold a pattern's rare words, where spaCy's ``IN`` predicates
     would be called on every token.
     """
-    found: list[tuple[int, int]] = []
     n = len(columns[0]) if hi is None else hi
-    last = len(steps)
+    return _matches_from(columns, steps, range(lo, n) if starts is None else starts, n)
+
+
+def _matches_from(
+    columns: tuple[list[int], ...],
+    steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
+    starts: Iterable[int],
+    limits: int | list[int],
+) -> list[tuple[int, int]]:
+    """:func:`_sequence_matches` from each of ``starts`` (ascending), a match ending by
+    ``limits`` at the latest, or by ``limits[k]`` for a match from ``starts[k]``."""
+    found: list[tuple[int, int]] = []
+    if isinstance(limits, int):
+        candidates: Iterable[tuple[int, int]] = ((i, limits) for i in starts)
+    else:
+        candidates = zip(starts, limits, strict=True)
     first_tests, first_op = steps[0]
-    candidates: Iterable[int] = range(lo, n) if starts is None else starts
-    if first_op in (None, "1", "+"):  # a match starts on a token that passes the first step
+    rest = steps
+    if first_op in (None, "1"):  # a match starts on a token that passes the first step
         for column, words, negated in first_tests:
             values = columns[column]
-            candidates = [i for i in candidates if (values[i] in words) != negated]
-    for start in candidates:
-        ends = set()
-        stack = [(0, start)]
-        seen = set()
-        while stack:
-            state = stack.pop()
-            if state in seen:
-                continue
-            seen.add(state)
-            i, at = state
-            if i == last:
-                if at > start:
-                    ends.add(at)
-                continue
-            tests, op = steps[i]
-            if op in ("?", "*"):
-                stack.append((i + 1, at))
-            if at < n:
+            candidates = [(i, n) for i, n in candidates if (values[i] in words) != negated]
+        rest = steps[1:]  # taken: the walk starts after it
+        for start, n in candidates:
+            ends = _walk(columns, rest, start + 1, start, n, 1)
+            found.extend((start, end) for end in sorted(ends) if end > start)
+        return found
+    if first_op == "+":
+        for column, words, negated in first_tests:
+            values = columns[column]
+            candidates = [(i, n) for i, n in candidates if (values[i] in words) != negated]
+    for start, n in candidates:
+        ends = _walk(columns, rest, start, start, n, 1)
+        found.extend((start, end) for end in sorted(ends) if end > start)
+    return found
+
+
+def _matches_to(
+    columns: tuple[list[int], ...],
+    steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
+    ends: list[int],
+    limits: list[int],
+) -> list[tuple[int, int]]:
+    """:func:`_matches_from` read backward: every (start, end) match ending on one of
+    ``ends``, starting at ``limits[k]`` at the earliest for ``ends[k]``."""
+    found: list[tuple[int, int]] = []
+    backward = steps[::-1]
+    last_tests, last_op = backward[0]
+    candidates: Iterable[tuple[int, int]] = zip(ends, limits, strict=True)
+    if last_op in (None, "1", "+"):  # a match ends on a token that passes the last step
+        for column, words, negated in last_tests:
+            values = columns[column]
+            candidates = [(e, lo) for e, lo in candidates if (values[e - 1] in words) != negated]
+        if last_op != "+":
+            backward = backward[1:]  # taken: the walk starts before it
+            for end, lo in candidates:
+                found.extend(
+                    (start, end) for start in _walk(columns, backward, end - 1, lo, end, -1) if start < end
+                )
+            return found
+    for end, lo in candidates:
+        found.extend((start, end) for start in _walk(columns, backward, end, lo, end, -1) if start < end)
+    return found
+
+
+def _walk(
+    columns: tuple[list[int], ...],
+    steps: list[tuple[tuple[tuple[int, frozenset[int], bool], ...], str | None]],
+    at: int,
+    lo: int,
+    hi: int,
+    direction: int,
+) -> set[int] | list[int]:
+    """Where ``steps`` can end, walked from ``at`` over tokens ``lo:hi``: forward
+    (``direction`` 1, each step taking the token at the position) or backward (-1, the
+    token before it). Every step takes the positions its tests let through, all at once."""
+    shift = 0 if direction == 1 else -1
+    current: set[int] | list[int] = [at]
+    for tests, op in steps:
+        reached: set[int] = set(current) if op in ("?", "*") else set()
+        frontier = current
+        repeat = op in ("*", "+")
+        while frontier:
+            grown = []
+            for position in frontier:
+                token = position + shift
+                if not lo <= token < hi:
+                    continue
                 for column, words, negated in tests:
-                    if (columns[column][at] in words) == negated:
+                    if (columns[column][token] in words) == negated:
                         break
                 else:
-                    stack.append((i + 1, at + 1))
-                    if op in ("*", "+"):
-                        stack.append((i, at + 1))
-        found.extend((start, end) for end in sorted(ends))
-    return found
+                    following = position + direction
+                    if following not in reached:
+                        reached.add(following)
+                        grown.append(following)
+            frontier = grown if repeat else []
+        if not reached:
+            return reached
+        current = reached
+    return current
 
 
 def _anchor(token: dict[str, Any]) -> tuple[int, list[str]]:
