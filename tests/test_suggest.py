@@ -14,7 +14,8 @@ from vmatrix.cli import app
 from vmatrix.coding import lexicon as lexicon_module
 from vmatrix.coding.codebook import load_codebook
 from vmatrix.coding.lexicon import load_lexicon, read_phrases
-from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, Evidence, score, suggest
+from vmatrix.coding.match import Entry, Match
+from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, NEIGHBOURHOOD, Evidence, score, stated, suggest
 from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
@@ -140,6 +141,62 @@ def test_score_prefers_distinct_terms() -> None:
     assert score([ev("a", 2.0)]) == score([ev("a"), ev("b")])
     assert score([ev("a", 0.5)]) < DEFAULT_MIN_SCORE <= one
     assert score([ev(str(i), 3.0) for i in range(20)]) < 1.0
+
+
+def _match(term: str, weight: float, start: int) -> Match:
+    return Match(Entry("localisation", term, weight), start, start + 1)
+
+
+def _stated_score(matches: list[Match]) -> float:
+    return score(
+        Evidence(m.entry.term, m.entry.term, m.start, m.end, False, m.entry.weight) for m in stated(matches)
+    )
+
+
+def test_weak_cues_count_only_near_each_other() -> None:
+    near = [_match("le soir", 0.5, 10), _match("partout", 0.5, 10 + NEIGHBOURHOOD)]
+    far = [_match("le soir", 0.5, 10), _match("partout", 0.5, 12 + NEIGHBOURHOOD)]
+    assert stated(near) == near
+    assert _stated_score(near) >= DEFAULT_MIN_SCORE
+    # apart, neither passage states the value form: the best one is kept, below the threshold
+    assert len(stated(far)) == 1
+    assert _stated_score(far) < DEFAULT_MIN_SCORE
+
+
+def test_a_stated_passage_drops_the_stray_weak_cues_of_a_long_answer() -> None:
+    strong, stray = _match("à distance", 2.0, 5), _match("le soir", 0.5, 200)
+    again = _match("télétravail", 2.0, 400)
+    assert stated([stray, strong]) == [strong]
+    # two passages that each state it add up; the stray cue between them does not
+    assert stated([strong, stray, again]) == [strong, again]
+    assert _stated_score([strong, stray, again]) == score(
+        [Evidence("", "à distance", 0, 1, False, 2.0), Evidence("", "télétravail", 0, 1, False, 2.0)]
+    )
+
+
+@pytest.mark.slow
+def test_a_long_answer_does_not_add_up_scattered_weak_cues(tmp_path: Path) -> None:
+    from vmatrix.transcripts.ingest import ingest
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "localisation.toml").write_text(
+        'value = "localisation"\ndescription = "two weak cues"\n[terms]\n"le soir" = 0.5\n"partout" = 0.5\n',
+        encoding="utf-8",
+    )
+    weak = load_lexicon(tmp_path / "lexicon", load_codebook(DATA / "codebook.toml"))
+    filler = " ".join(["Nous parlons ici de tout autre chose avec les clients du magasin."] * 4)
+    transcript = tmp_path / "long.txt"
+    transcript.write_text(
+        f"Q : Et le matin ?\n\nR : Partout on en parle. {filler} Le soir aussi. {filler}\n\n"
+        "Q : Et le reste ?\n\nR : Partout, le soir, on en parle.\n",
+        encoding="utf-8",
+    )
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        ingest(corpus, [transcript])
+        read_phrases(weak, corpus)
+        found = _by_text(suggest(corpus, weak, store=False))
+    assert _lookup(found, "Partout on en parle") == set()
+    assert _lookup(found, "Partout, le soir") == {"localisation"}
 
 
 # -- the command line ----------------------------------------------------------

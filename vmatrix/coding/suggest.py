@@ -11,12 +11,20 @@ same term only a little (twice: ×1.35, three times: ×1.55). With ``S`` the sum
 bounded in [0, 1): one normal term (weight 1) gives 0.39, one strong term (2) 0.63,
 two normal terms 0.63, a weak term (0.5) 0.22, three normal terms 0.78. A value form
 is suggested when its score reaches ``min_score`` (default 0.35: one normal term
-suffices, one weak term alone does not). Segment length plays no part: a long answer
-that names many terms is more likely about the value form.
+suffices, one weak term alone does not).
+
+Locality. Only the matches whose *passage* states the value form count (:func:`stated`):
+a match's passage is the text within ``NEIGHBOURHOOD`` (20) words of it, and it states
+the value form when its matches of that value form reach the default threshold on their
+own (one normal term, or two weak ones near each other). A long answer that names the
+value form in several places adds them up, but weak cues scattered over it (« le
+soir » here, « papier » three sentences later) no longer do, and the evidence of a
+suggestion is the words that state it. Segments shorter than a passage score as before.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
 import math
@@ -36,6 +44,8 @@ from vmatrix.transcripts.segment import interviewers
 SCALE = 2.0  # k in 1 − exp(−S / k)
 REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weight
 DEFAULT_MIN_SCORE = 0.35
+NEIGHBOURHOOD = 20  # words either side of a match: its passage (about a spoken sentence each way)
+STATED = -SCALE * math.log(1 - DEFAULT_MIN_SCORE)  # the summed weight S that reaches DEFAULT_MIN_SCORE
 
 
 @dataclass(slots=True)
@@ -143,6 +153,11 @@ def score(evidence: Iterable[Evidence]) -> float:
 
 
 def _score(found: Iterable[tuple[str, float]]) -> float:
+    return 1 - math.exp(-_total(found) / SCALE)
+
+
+def _total(found: Iterable[tuple[str, float]]) -> float:
+    """The summed weight S of the module doc."""
     terms: dict[str, list[float]] = {}  # term -> [weight, times found]
     for term, weight in found:
         seen = terms.get(term)
@@ -154,7 +169,37 @@ def _score(found: Iterable[tuple[str, float]]) -> float:
     total = 0.0
     for weight, times in terms.values():
         total += weight * (1 + REPEAT * math.log(times)) if times > 1 else weight
-    return 1 - math.exp(-total / SCALE)
+    return total
+
+
+def stated(matches: list[Match]) -> list[Match]:
+    """The matches of one value form that count in a segment: those whose passage states it.
+
+    A match's passage is the text within ``NEIGHBOURHOOD`` words of it; the value form is
+    stated there when the matches of the passage score ``DEFAULT_MIN_SCORE`` on their
+    own (one ordinary term, or two weak ones together). Cues spread thinly over a long
+    answer (« le soir » here, « papier » three sentences later) are not added up. When
+    no passage states the value form, the best passage's matches are returned: their
+    score is below the default threshold, and what a lower ``--min-score`` shows.
+    """
+    if len(matches) < 2:
+        return matches
+    matches = sorted(matches, key=lambda m: m.start)
+    starts = [m.start for m in matches]
+    longest = max(m.end - m.start for m in matches)
+    passages = []
+    for m in matches:
+        near = matches[
+            bisect.bisect_left(starts, m.start - NEIGHBOURHOOD - longest) : bisect.bisect_right(
+                starts, m.end + NEIGHBOURHOOD
+            )
+        ]
+        passages.append([o for o in near if m.start - o.end <= NEIGHBOURHOOD])
+    totals = [_total((o.entry.term, o.entry.weight) for o in passage) for passage in passages]
+    kept = [m for m, total in zip(matches, totals, strict=True) if total >= STATED]
+    if kept:
+        return kept
+    return passages[max(range(len(totals)), key=totals.__getitem__)]
 
 
 def suggest(
@@ -383,7 +428,8 @@ def _suggestions(
         if include_negated or not m.negated:
             by_value.setdefault(m.entry.value, []).append(m)
     found = []
-    for value, kept in by_value.items():
+    for value, matched in by_value.items():
+        kept = stated(matched)
         value_score = round(_score((m.entry.term, m.entry.weight) for m in kept), 3)
         if value_score < min_score or value_score <= 0:
             continue
