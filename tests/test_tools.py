@@ -40,6 +40,15 @@ EXPECTED = {
     "On s'appelle sur Meet": {"visioconference"},
     "Les paiements passent par Stripe": {"paiement-securise"},
     "Le progiciel nous fait gagner du temps": {"erp"},
+    "Tout passe par la caisse tactile": {"caisse"},  # a tool named in the brief's spoken form
+    "La caisse de retraite nous envoie": set(),  # a false friend fenced by exclude
+    "La team est soudée": set(),  # "Teams" counts only with its capital
+    "Les gars comptent leurs heures": set(),  # "compta" looked for as written: not « comptent »
+    "On met tout sur le drive": {"cloud"},  # the spoken name of Google Drive
+    "Les clients passent par le Whats'app": {"messagerie", "boutique-en-ligne"},  # spoken spelling, brand
+    "C'est le bon coin pour les clients": set(),  # the right spot, not the platform
+    "On revend les chutes sur le bon coin": {"place-de-marche"},  # the platform, as spoken
+    "Ils m'appellent au téléphone": set(),  # the phone as a channel is not the tool spoken of
 }
 
 
@@ -130,9 +139,14 @@ def test_tools_are_stored_with_segments_and_drafted_into_matrix_and_table(
     with Corpus(db) as corpus:
         stored = suggested_tools(corpus)
     assert sorted(set().union(*stored.values())) == [
+        "boutique-en-ligne",
+        "caisse",
+        "cloud",
         "comptabilite",
         "erp",
+        "messagerie",
         "paiement-securise",
+        "place-de-marche",
         "reseaux-sociaux",
         "visioconference",
     ]
