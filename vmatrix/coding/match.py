@@ -583,13 +583,13 @@ StoredParse = tuple[Any, Any, Any, Any, Any, Any, list[str]]
 def read_docbin(docbin: bytes) -> StoredParse:
     """The ORTH, NORM, POS and LEMMA columns, spaces, segment lengths and strings of a
     stored DocBin."""
+    import msgpack
     import numpy
-    import srsly
 
     try:
-        # DocBin's own format; no object hook, which would query the extension
-        # registry (entry points) once per document.
-        msg = srsly.msgpack.unpackb(zlib.decompress(docbin), raw=False, object_pairs_hook=None)
+        # DocBin's own format, zlib-compressed MessagePack, read by msgpack itself: srsly
+        # (spaCy's copy of it) costs a tenth of a second to import.
+        msg = msgpack.unpackb(zlib.decompress(docbin), raw=False)
         attrs = list(msg["attrs"])
         tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape(-1, len(attrs))
         spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
@@ -598,7 +598,7 @@ def read_docbin(docbin: bytes) -> StoredParse:
             numpy.ascontiguousarray(tokens[:, attrs.index(attr)]) for attr in (ORTH, NORM, POS, LEMMA)
         )
         return orth, norm, pos, lemma, spaces, lengths, msg["strings"]
-    except (zlib.error, ValueError, KeyError, TypeError) as exc:
+    except (zlib.error, ValueError, KeyError, TypeError, msgpack.UnpackException) as exc:
         raise CorpusError(f"a stored parse cannot be read ({exc}); ingest the documents again") from exc
 
 

@@ -290,11 +290,10 @@ BATCH_WORDS = 50_000  # words of the documents matched together
 def _stored(corpus: Corpus, doc_ids: list[str]) -> list[tuple[str, list[SegmentRow], str, StoredParse]]:
     """The documents with their segments, text and stored parse (read)."""
     found = []
-    for doc_id in doc_ids:
-        stored = corpus.parse_blob(doc_id)
-        if stored is None:
+    for doc_id, segments, text, docbin in corpus.parsed_documents(doc_ids):
+        if docbin is None:
             raise CorpusError(f"document {doc_id!r} has no stored parse; ingest it again")
-        found.append((doc_id, corpus.segments(doc_id), corpus.text(doc_id), read_docbin(stored[2])))
+        found.append((doc_id, segments, text, read_docbin(docbin)))
     return found
 
 

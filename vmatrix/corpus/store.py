@@ -121,6 +121,7 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+_PER_QUERY = 500  # documents named in one query (SQLite allows 999 parameters at least)
 
 
 def now() -> str:
@@ -507,6 +508,35 @@ class Corpus:
             )
             for r in rows
         ]
+
+    def parsed_documents(
+        self, doc_ids: list[str]
+    ) -> Iterator[tuple[str, list[SegmentRow], str, bytes | None]]:
+        """Each of ``doc_ids`` in turn with its segments, its text and its stored parse (None
+        when it has none), read a few hundred documents per query."""
+        for at in range(0, len(doc_ids), _PER_QUERY):
+            chunk = doc_ids[at : at + _PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            found = {
+                row[0]: (str(row[1]), None if row[2] is None else bytes(row[2]))
+                for row in self.db.execute(
+                    f"""SELECT d.id, d.text, p.docbin FROM documents d
+                        LEFT JOIN parses p ON p.document_id = d.id WHERE d.id IN ({marks})""",
+                    chunk,
+                )
+            }
+            segments: dict[str, list[SegmentRow]] = {doc_id: [] for doc_id in chunk}
+            for r in self.db.execute(
+                f"""SELECT document_id, idx, speaker, start, end, t_start, t_end, words FROM segments
+                    WHERE document_id IN ({marks}) ORDER BY document_id, idx""",
+                chunk,
+            ):
+                segments[r[0]].append(SegmentRow(*r))
+            for doc_id in chunk:
+                if doc_id not in found:
+                    raise UnknownDocument(f"no document {doc_id!r} in {self.path}")
+                text, docbin = found[doc_id]
+                yield doc_id, segments[doc_id], text, docbin
 
     def put_parse(self, doc_id: str, sha256: str, model: str, docbin: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO parses VALUES (?, ?, ?, ?)", (doc_id, sha256, model, docbin))
