@@ -201,3 +201,38 @@ def test_the_fuzzy_score_compared_is_the_one_shown() -> None:
     anchor = Finder(text).anchor("Vous avez un site internet ? Oui, fait par mon neveu.")
     assert anchor is not None and anchor.kind == "fuzzy" and anchor.score >= FUZZY_THRESHOLD / 100
     assert text[anchor.start : anchor.end].endswith("?\n\nM. Robin : Oui, fait par mon neveu")
+
+
+def test_words_folded_together_fold_as_each_alone() -> None:
+    """Restoring a parse folds its ten thousand words in one call: the same as one by
+    one, with accents, ligatures, invisible characters, Greek final sigmas, combining marks
+    at a word's edge, and a word holding the NUL that joins them."""
+    import random
+
+    from vmatrix.textnorm import fold, fold_each
+
+    pieces = [
+        "É",
+        "é",
+        "œ",
+        "Œ",
+        "ß",
+        "Σ",
+        "ΑΣ",
+        "\u0301",
+        "e\u0301",
+        "\u200b",
+        "\u00ad",
+        "’",
+        "a",
+        "Z",
+        " ",
+        "\n",
+    ]
+    rng = random.Random(5)
+    for _ in range(200):
+        words = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 12))
+        ]
+        assert fold_each(words) == [fold(w) for w in words], words
+    assert fold_each(["É\0a", "Σ"]) == [fold("É\0a"), fold("Σ")]

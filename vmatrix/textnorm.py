@@ -75,6 +75,15 @@ def fold(text: str) -> str:
     return stripped.lower()
 
 
+def fold_each(texts: list[str]) -> list[str]:
+    """:func:`fold` of each of ``texts``, folded together in one pass (ten thousand words
+    cost one call instead of ten thousand): folding never looks across the NUL that
+    joins them, a character no word holds (each is folded alone if one does)."""
+    if any("\0" in text for text in texts):
+        return [fold(text) for text in texts]
+    return fold("\0".join(texts)).split("\0") if texts else []
+
+
 def fold_code(text: str) -> str:
     """Key for code names typed by hand: folded, with spaces, dashes and underscores dropped."""
     return re.sub(r"[\s\-_.'\"]+", "", fold(text))

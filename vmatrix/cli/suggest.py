@@ -78,6 +78,35 @@ def suggest(
 
     Example: vmatrix suggest --doc entretien-10 --value localisation --format json
     """
+    from vmatrix.coding.suggest import collector_paused
+
+    with collector_paused():  # the whole command: the lexicons and the output too
+        _suggest(
+            doc,
+            value,
+            min_score,
+            include_negated,
+            include_interviewer,
+            lexicon,
+            lexicons,
+            codebook,
+            fmt,
+            output,
+        )
+
+
+def _suggest(
+    doc: list[str] | None,
+    value: list[str] | None,
+    min_score: float,
+    include_negated: bool,
+    include_interviewer: bool,
+    lexicon: Path | None,
+    lexicons: list[Path] | None,
+    codebook: Path | None,
+    fmt: Format,
+    output: Path | None,
+) -> None:
     from vmatrix.coding.codebook import load_codebook
     from vmatrix.coding.lexicon import load_lexicon, overlay
     from vmatrix.coding.suggest import suggest as run

@@ -47,7 +47,7 @@ from vmatrix.coding import negation
 from vmatrix.coding.lexicon import Lexicon, Pattern, Reading
 from vmatrix.coding.strings import LEMMA, NORM, ORTH, POS, Strings
 from vmatrix.errors import CorpusError
-from vmatrix.textnorm import fold
+from vmatrix.textnorm import fold, fold_each
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -330,9 +330,9 @@ class LexiconMatcher:
             for string in new:
                 add(string)
             try:
-                for h in unknown:
-                    word = self.strings[h]
-                    words[h] = (add(fold(word)), len(word))
+                written = [self.strings[h] for h in unknown]
+                for h, word, folded in zip(unknown, written, fold_each(written), strict=True):
+                    words[h] = (add(folded), len(word))
             except KeyError as exc:
                 raise CorpusError(
                     "a stored parse lacks the text of a word; ingest the documents again"

@@ -236,7 +236,7 @@ def suggest(
     tool_rows: list[ToolRow] = []
     # Thousands of small objects and no reference cycles: the cyclic collector would only
     # walk the matcher's tables again and again (about a tenth of the time).
-    with _collector_paused():
+    with collector_paused():
         stored = _stored(corpus, doc_ids)
         for lex in (lexicon, tools.lexicon) if tools is not None else (lexicon,):
             if set(lex.phrases()) - set(lex.readings):
@@ -403,7 +403,9 @@ def _tools(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while: suggest makes many small objects
+    and no reference cycles, and each collection would walk them all again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
