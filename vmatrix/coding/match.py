@@ -230,11 +230,13 @@ class LexiconMatcher:
             options = _expand(pattern.tokens, attr)
             if options is not None:
                 add = self.strings.add
-                hashed = [[None if w is None else add(w) for w in words] for words in options]
-                phrases: Iterable[tuple[int | None, ...]] = itertools.product(*hashed)
-                if any(None in words for words in hashed):
-                    phrases = {tuple(w for w in p if w is not None) for p in phrases}
-                phrases_of.add(key, phrases)  # type: ignore[arg-type]
+                # Every phrase the options make, an optional token left out or not (the
+                # phrases grown a token at a time: far fewer tuples than a product).
+                phrases: list[tuple[int, ...]] = [()]
+                for words in options:
+                    hashes = [None if w is None else add(w) for w in words]
+                    phrases = [p if h is None else (*p, h) for p in phrases for h in hashes]
+                phrases_of.add(key, dict.fromkeys(phrases))
                 return
 
         steps = _steps(pattern.tokens)
@@ -1070,34 +1072,37 @@ class PhraseTable:
     _FACTOR = 0x9E3779B97F4A7C15  # odd: windows that differ in one word never collide
 
     def __init__(self) -> None:
-        self._keys: dict[tuple[int, ...], list[int]] = {}  # phrase -> its keys, as added
-        self.phrases: dict[tuple[int, ...], tuple[int, ...]] = {}  # phrase -> keys, as added
+        # per length: phrase -> its keys, as added
+        self._keys: dict[int, dict[tuple[int, ...], list[int]]] = {}
         # per length: a bitmap of the hashes' low bits, the sorted hashes, and in that
         # order the phrases' words and keys
         self._lengths: dict[int, tuple[Any, Any, Any, list[tuple[int, ...]]]] = {}
 
     def add(self, key: int, phrases: Iterable[Iterable[int]]) -> None:
+        by_length = self._keys
         for phrase in phrases:
             words = tuple(phrase)
             if not words:
                 continue
-            keys = self._keys.get(words)
+            found = by_length.get(len(words))
+            if found is None:
+                found = by_length[len(words)] = {}
+            keys = found.get(words)
             if keys is None:
-                self._keys[words] = [key]
+                found[words] = [key]
             elif key not in keys:
                 keys.append(key)
 
     def compile(self) -> None:
         import numpy
 
-        self.phrases = {words: tuple(keys) for words, keys in self._keys.items()}
-        by_length: dict[int, list[tuple[int, ...]]] = {}
-        for words in self.phrases:
-            by_length.setdefault(len(words), []).append(words)
         self._lengths = {}
         factor = numpy.uint64(self._FACTOR)
-        for length, phrases in sorted(by_length.items()):
-            table: Any = numpy.array(phrases, dtype="uint64").reshape(len(phrases), length)
+        for length, found in sorted(self._keys.items()):
+            phrases = list(found)
+            table: Any = numpy.fromiter(
+                itertools.chain.from_iterable(phrases), dtype="uint64", count=len(phrases) * length
+            ).reshape(len(phrases), length)
             hashes = table[:, 0].copy()
             for j in range(1, length):
                 hashes = hashes * factor + table[:, j]
@@ -1105,7 +1110,8 @@ class PhraseTable:
             hashes = hashes[order]
             bitmap = numpy.zeros(1 << self.BITS, dtype=bool)
             bitmap[(hashes & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)] = True
-            keys = [self.phrases[phrases[i]] for i in order.tolist()]
+            keys_of = list(found.values())
+            keys = [tuple(keys_of[i]) for i in order.tolist()]
             self._lengths[length] = (bitmap, hashes, table[order], keys)
 
     def __call__(self, column: Any) -> list[tuple[int, int, int]]:
