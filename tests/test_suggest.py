@@ -379,3 +379,50 @@ def test_documents_matched_together_or_apart_get_the_same_suggestions(
     apart = run()
     assert len({s["document"] for s in together}) == 3
     assert together == apart
+
+
+@pytest.mark.slow
+def test_phrase_tables_kept_in_the_corpus_give_the_same_suggestions(
+    suggest_corpus: Path, lexicon: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The phrase tables a lexicon makes are kept in the corpus and read by the next
+    suggest with that lexicon; damaged, they are made again; another lexicon's replace them."""
+    import copy
+    import shutil
+
+    from vmatrix.coding import match
+    from vmatrix.coding.match import tables_key
+
+    db = tmp_path / "corpus.db"
+    shutil.copy(suggest_corpus, db)
+
+    def run(lex: object) -> tuple[list[dict[str, object]], list[str]]:
+        with Corpus(db) as corpus:
+            report = suggest(corpus, lex)  # type: ignore[arg-type]
+            kept = [k for (k,) in corpus.db.execute("SELECT key FROM cache WHERE key LIKE 'phrase-tables/%'")]
+        return [s.to_json() for s in report.segments], kept
+
+    made, kept = run(lexicon)
+    key = tables_key(lexicon, list(lexicon.values))  # type: ignore[arg-type, attr-defined]
+    assert made and kept == [key]
+
+    def compile_again(self: object) -> None:
+        raise AssertionError("the kept tables were not read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(match.PhraseTable, "compile", compile_again)
+        assert run(lexicon) == (made, [key])
+
+    with Corpus(db) as corpus, corpus.transaction():
+        corpus.cache_put(str(key), b"damaged")
+    assert run(lexicon) == (made, [key])
+    with Corpus(db) as corpus:
+        assert len(corpus.cache_get(str(key)) or b"") > 1000  # made and kept again
+
+    other = copy.deepcopy(lexicon)
+    value = next(iter(other.values.values()))  # type: ignore[attr-defined]
+    term = next(iter(value.terms))
+    value.terms[term] *= 2
+    other_key = tables_key(other, list(other.values))  # type: ignore[arg-type, attr-defined]
+    assert other_key != key
+    assert run(other)[1] == [other_key]

@@ -150,14 +150,61 @@ class Restored:
         return "".join(w + (" " if space else "") for w, space in zip(words, [*spaces, False], strict=True))
 
 
+TABLES_FORMAT = 1  # of LexiconMatcher.tables(); what tables_key digests
+TABLES_PREFIX = "phrase-tables/"  # of tables_key
+
+
+def tables_key(lexicon: Lexicon, values: Iterable[str] | None = None) -> str | None:
+    """The key under which the phrase tables ``LexiconMatcher(lexicon, values)`` makes are
+    kept: a digest of all they are made of — each term, exclusion and pattern of those
+    value forms, in order, with what the model reads in it — and of the code that makes
+    them. None when that code cannot be read (then nothing is kept)."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    digest = hashlib.sha256(f"{TABLES_FORMAT}".encode())
+    here = Path(__file__).resolve().parent
+    try:
+        for name in ("match.py", "strings.py"):
+            digest.update((here / name).read_bytes())
+    except OSError:
+        return None
+    made = []
+    for value in values if values is not None else lexicon.values:
+        lex = lexicon.values.get(value)
+        if lex is None:
+            continue
+        phrases = [*lex.terms, *lex.excludes]
+        readings = [(lexicon.reading(p).words, lexicon.reading(p).norms) for p in phrases]
+        made.append(
+            [
+                value,
+                list(lex.terms.items()),
+                lex.excludes,
+                [(p, *r) for p, r in zip(phrases, readings, strict=True)],
+                [(p.name, p.weight, p.tokens) for p in lex.patterns],
+            ]
+        )
+    digest.update(json.dumps(made, ensure_ascii=False, sort_keys=True).encode())
+    return f"{TABLES_PREFIX}{digest.hexdigest()}"
+
+
 class LexiconMatcher:
     """The matchers of one lexicon, built once and run on every document."""
 
     def __init__(
-        self, lexicon: Lexicon, values: Iterable[str] | None = None, *, problems: bool = True
+        self,
+        lexicon: Lexicon,
+        values: Iterable[str] | None = None,
+        *,
+        problems: bool = True,
+        tables: bytes | None = None,
     ) -> None:
         """``problems``: a term naming a problem is never negated (see the module doc);
-        without, every match in a negated clause is flagged."""
+        without, every match in a negated clause is flagged. ``tables``: the phrase
+        tables this lexicon and these values make, as :meth:`tables` wrote them (kept
+        under :func:`tables_key`), read instead of made again."""
         self.lexicon = lexicon
         wanted = list(values) if values is not None else list(lexicon.values)
         # The hashes of every string seen, as spaCy computes them (spaCy is not imported).
@@ -178,6 +225,9 @@ class LexiconMatcher:
         self._unanchored: list[int] = []  # patterns with no rare word to look for first
         self._word_cues = self._cue_table(negation.CUES)
         self._norm_cues = self._cue_table(negation.NORM_CUES)
+        self._tables_read = tables is not None
+        if tables is not None:
+            self._read_tables(tables)
         for value in wanted:
             lex = lexicon.values.get(value)
             if lex is None:
@@ -193,10 +243,45 @@ class LexiconMatcher:
                     [*_words(pattern.name), *_pattern_norms(pattern.tokens)]
                 )
                 self._add_pattern(Entry(value, pattern.name, pattern.weight, problem=problem), pattern)
-        self.norm_phrases.compile()
-        self.surface_phrases.compile()
-        self.orth_phrases.compile()
+        if not self._tables_read:
+            self.norm_phrases.compile()
+            self.surface_phrases.compile()
+            self.orth_phrases.compile()
         self._required_keys = tuple(_Keys(words) for words in self._required_words)
+
+    # -- the phrase tables, kept ---------------------------------------------
+
+    def tables(self) -> bytes:
+        """The phrase tables as numpy arrays in one ``.npz`` file (no pickled objects), for
+        ``LexiconMatcher(..., tables=...)`` to read instead of making them (a fifth of a
+        second on the bundled lexicons)."""
+        import io
+
+        import numpy
+
+        arrays: dict[str, Any] = {}
+        for name, table in self._phrase_tables().items():
+            arrays.update(table.arrays(name))
+        out = io.BytesIO()
+        numpy.savez(out, **arrays)
+        return out.getvalue()
+
+    def _read_tables(self, data: bytes) -> None:
+        import io
+        import zipfile
+
+        import numpy
+
+        try:
+            with numpy.load(io.BytesIO(data), allow_pickle=False) as held:
+                arrays = {name: held[name] for name in held.files}
+            for name, table in self._phrase_tables().items():
+                table.read(name, arrays)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise CorpusError(f"the kept phrase tables cannot be read ({exc})") from exc
+
+    def _phrase_tables(self) -> dict[str, PhraseTable]:
+        return {"norm": self.norm_phrases, "surface": self.surface_phrases, "orth": self.orth_phrases}
 
     # -- building -------------------------------------------------------------
 
@@ -210,6 +295,8 @@ class LexiconMatcher:
             return
         kind = "exclude" if entry.exclude else "term"
         key = self._key(entry, kind)
+        if self._tables_read:
+            return
         options = [
             {norm, word, *FUNCTION_VARIANTS.get(word, ())}
             for word, norm in zip(reading.words, reading.norms, strict=True)
@@ -228,6 +315,8 @@ class LexiconMatcher:
             ("ORTH", self.orth_phrases),
         ):
             options = _expand(pattern.tokens, attr)
+            if options is not None and self._tables_read:
+                return
             if options is not None:
                 add = self.strings.add
                 # Every phrase the options make, an optional token left out or not (the
@@ -1075,8 +1164,9 @@ class PhraseTable:
         # per length: phrase -> its keys, as added
         self._keys: dict[int, dict[tuple[int, ...], list[int]]] = {}
         # per length: a bitmap of the hashes' low bits, the sorted hashes, and in that
-        # order the phrases' words and keys
-        self._lengths: dict[int, tuple[Any, Any, Any, list[tuple[int, ...]]]] = {}
+        # order the phrases' words and keys: all the keys in a row, and where each
+        # phrase's end (None when each has one)
+        self._lengths: dict[int, tuple[Any, Any, Any, list[int], list[int] | None]] = {}
 
     def add(self, key: int, phrases: Iterable[Iterable[int]]) -> None:
         by_length = self._keys
@@ -1111,8 +1201,51 @@ class PhraseTable:
             bitmap = numpy.zeros(1 << self.BITS, dtype=bool)
             bitmap[(hashes & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)] = True
             keys_of = list(found.values())
-            keys = [tuple(keys_of[i]) for i in order.tolist()]
-            self._lengths[length] = (bitmap, hashes, table[order], keys)
+            keys = [keys_of[i] for i in order.tolist()]
+            flat = list(itertools.chain.from_iterable(keys))
+            ends = None if len(flat) == len(keys) else list(itertools.accumulate(map(len, keys)))
+            self._lengths[length] = (bitmap, hashes, table[order], flat, ends)
+
+    def arrays(self, name: str) -> dict[str, Any]:
+        """The compiled table as numpy arrays named ``name.LENGTH.part``."""
+        import numpy
+
+        found = {}
+        for length, (_, hashes, words, flat, ends) in self._lengths.items():
+            found[f"{name}.{length}.hashes"] = hashes
+            found[f"{name}.{length}.words"] = words
+            found[f"{name}.{length}.keys"] = numpy.array(flat, dtype="uint64")
+            found[f"{name}.{length}.ends"] = numpy.array(
+                range(1, len(flat) + 1) if ends is None else ends, dtype="int64"
+            )
+        return found
+
+    def read(self, name: str, arrays: dict[str, Any]) -> None:
+        """The compiled table from :meth:`arrays`."""
+        import numpy
+
+        self._lengths = {}
+        prefix = f"{name}."
+        lengths = sorted({int(k.split(".")[1]) for k in arrays if k.startswith(prefix)})
+        for length in lengths:
+            hashes, words, flat, ends = (
+                arrays[f"{prefix}{length}.{part}"] for part in ("hashes", "words", "keys", "ends")
+            )
+            if (
+                words.shape != (len(hashes), length)
+                or len(ends) != len(hashes)
+                or (len(ends) and (ends[-1] != len(flat) or ends[0] < 1 or (numpy.diff(ends) < 1).any()))
+            ):
+                raise ValueError(f"the {name} table of phrases of {length} words is damaged")
+            bitmap = numpy.zeros(1 << self.BITS, dtype=bool)
+            bitmap[(hashes & numpy.uint64((1 << self.BITS) - 1)).astype(numpy.intp)] = True
+            self._lengths[length] = (
+                bitmap,
+                hashes,
+                words,
+                flat.tolist(),
+                None if len(flat) == len(ends) else ends.tolist(),
+            )
 
     def __call__(self, column: Any) -> list[tuple[int, int, int]]:
         """(key, start, end) of every phrase in ``column`` (a numpy array of hashes)."""
@@ -1134,7 +1267,7 @@ class PhraseTable:
             table = self._lengths.get(length)
             if table is None:
                 continue
-            bitmap, hashes, words, keys = table
+            bitmap, hashes, words, flat, ends = table
             at = numpy.flatnonzero(bitmap[(window & mask).astype(numpy.intp)])
             if not len(at):
                 continue
@@ -1148,7 +1281,10 @@ class PhraseTable:
             if len(at):
                 starts.append(at)
                 lengths.append(numpy.full(len(at), length))
-                keys_of.extend(keys[i] for i in where.tolist())
+                if ends is None:
+                    keys_of.extend((flat[i],) for i in where.tolist())
+                else:
+                    keys_of.extend(tuple(flat[ends[i - 1] if i else 0 : ends[i]]) for i in where.tolist())
         if not starts:
             return []
         start_of, length_of = numpy.concatenate(starts), numpy.concatenate(lengths)

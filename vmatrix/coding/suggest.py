@@ -33,7 +33,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vmatrix.coding.lexicon import Lexicon
-from vmatrix.coding.match import LexiconMatcher, Match, Restored, StoredParse, read_docbin
+from vmatrix.coding.match import (
+    TABLES_PREFIX,
+    LexiconMatcher,
+    Match,
+    Restored,
+    StoredParse,
+    read_docbin,
+    tables_key,
+)
 from vmatrix.coding.readings import read_phrases
 from vmatrix.coding.tools import ToolLexicon
 from vmatrix.corpus.documents import require_documents
@@ -241,7 +249,7 @@ def suggest(
         for lex in (lexicon, tools.lexicon) if tools is not None else (lexicon,):
             if set(lex.phrases()) - set(lex.readings):
                 read_phrases(lex, [parse for _, _, _, parse in stored])
-        matcher = LexiconMatcher(lexicon, value_ids)
+        matcher, keep = _matcher(corpus, lexicon, value_ids)
         # Tools are resolved apart from value forms: « site internet » must not hide « internet ».
         tool_matcher = LexiconMatcher(tools.lexicon, problems=False) if tools is not None else None
         for batch in _batches(stored):
@@ -281,7 +289,23 @@ def suggest(
                 corpus.replace_suggestions(doc_ids, value_ids, rows)
             if tools is not None:
                 corpus.replace_segment_tools(doc_ids, tool_rows)
+            if keep is not None:
+                corpus.cache_replace(TABLES_PREFIX, keep, matcher.tables())
     return report
+
+
+def _matcher(corpus: Corpus, lexicon: Lexicon, value_ids: list[str]) -> tuple[LexiconMatcher, str | None]:
+    """The lexicon's matcher, its phrase tables read from the corpus when it keeps those
+    this lexicon makes (:func:`vmatrix.coding.match.tables_key`), made otherwise; and then
+    the key to keep them under (a corpus keeps the latest only)."""
+    key = tables_key(lexicon, value_ids)
+    kept = corpus.cache_get(key) if key is not None else None
+    if kept is not None:
+        try:
+            return LexiconMatcher(lexicon, value_ids, tables=kept), None
+        except CorpusError:
+            pass  # damaged: made again, and kept again
+    return LexiconMatcher(lexicon, value_ids), key
 
 
 BATCH_WORDS = 50_000  # words of the documents matched together

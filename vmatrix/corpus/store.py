@@ -556,6 +556,14 @@ class Corpus:
     def cache_put(self, key: str, data: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO cache VALUES (?, ?)", (key, data))
 
+    def cache_replace(self, prefix: str, key: str, data: bytes) -> None:
+        """Keep ``data`` under ``key``, in place of every entry whose key starts with
+        ``prefix`` (one of a kind: the latest)."""
+        self.db.execute(
+            "DELETE FROM cache WHERE substr(key, 1, ?) = ? AND key != ?", (len(prefix), prefix, key)
+        )
+        self.cache_put(key, data)
+
     def cache_put_if_free(self, key: str, data: bytes) -> bool:
         """Keep a cache entry unless another command is writing (never wait for it); a
         corpus opened read-only keeps its cache as it is."""
