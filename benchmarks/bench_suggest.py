@@ -8,8 +8,9 @@ answers) and one of few long interviews, and ingests each. Then, for each corpus
 ``python -m vmatrix suggest --format json -o FILE`` as a subprocess:
 
 * the **first run after ingest** (the run that used to load the model to read the
-  lexicon's terms),
-* then ``--runs`` **later runs**,
+  lexicon's terms, and that now makes the lexicon's phrase tables and keeps them in
+  the corpus),
+* then ``--runs`` **later runs** (which read those tables),
 
 each as wall time and as CPU time (user + system: steadier on a busy machine), and as a
 ratio to a **baseline** measured in the same run: a process that starts vmatrix's
@@ -103,6 +104,7 @@ def main() -> None:
                 + ("   (target < 2.0 s wall)" if wall >= 2.0 else "")
             )
         print(f"  later runs (wall): {', '.join(f'{w:.2f}' for w, _ in later)}")
+        print(f"  later runs (CPU):  {', '.join(f'{c:.2f}' for _, c in later)}")
 
 
 if __name__ == "__main__":
