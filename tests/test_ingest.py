@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -286,7 +285,7 @@ def test_unchanged_file_read_differently_now_is_updated(tmp_path: Path, folder: 
     assert run(db, "ingest", str(folder / "entretien-01.txt")).exit_code == 0
     with Corpus(db) as corpus, corpus.transaction():
         rows = corpus.segments("entretien-01")
-        corpus.put_segments("entretien-01", [replace(row, speaker=None) for row in rows])
+        corpus.put_segments("entretien-01", [row._replace(speaker=None) for row in rows])
     result = run(db, "ingest", str(folder / "entretien-01.txt"))
     assert result.exit_code == 0, result.output
     assert "1 updated" in result.stderr

@@ -13,6 +13,8 @@ from typing import Any
 
 @dataclass
 class Table:
+    """Columns and rows, with what each output format needs beyond them."""
+
     columns: list[str]
     rows: list[list[Any]]
     title: str | None = None

@@ -10,7 +10,6 @@ in the transcript's own words: the words cut out never reach the paper.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,8 @@ from vmatrix.textnorm import CONTROLS, one_paragraph
 
 @dataclass
 class Quote:
+    """One verbatim ready to cite: its text, its context and the words to highlight."""
+
     verbatim: Verbatim
     text: str  # transcript[start:end]
     before: str = ""  # context, when asked
@@ -44,6 +45,8 @@ class Quote:
 
 @dataclass
 class QuoteQuery:
+    """Which verbatims to quote: value forms, conditions on their keys, a limit."""
+
     values: list[str] = field(default_factory=list)  # value-form ids
     any_value: bool = False
     conditions: list[Condition] = field(default_factory=list)
@@ -248,6 +251,8 @@ def records(found: Sequence[Quote], *, context: bool) -> list[dict[str, Any]]:
 
 def to_json(found: Sequence[Quote], *, context: bool) -> str:
     """A JSON array, one quote per line (fast to write and easy to grep)."""
+    import json
+
     lines = [json.dumps(r, ensure_ascii=False) for r in records(found, context=context)]
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 

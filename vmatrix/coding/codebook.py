@@ -8,11 +8,10 @@ not resolve gets the closest candidates for a did-you-mean.
 
 from __future__ import annotations
 
-import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vmatrix.errors import CodebookError, UnknownCode
 from vmatrix.resources import lexicons_dir
@@ -23,8 +22,9 @@ FACETS = ("lever", "nature", "tool", "initiator", "beneficiary")
 FACET_COLUMNS = ("tool", "nature", "lever", "initiator", "beneficiary")
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
+    """One code of the grid: a value form or a facet code, with the names it may be typed as."""
+
     id: str
     label: str
     definition: str = ""
@@ -41,6 +41,8 @@ class Code:
 
 @dataclass
 class Facet:
+    """One facet of the grid (tool, nature, lever, initiator, beneficiary) and its codes."""
+
     id: str
     label: str
     closed: bool
@@ -61,14 +63,17 @@ class Facet:
         return _closest(name, self._index, limit)
 
 
-@dataclass
-class Resolution:
+class Resolution(NamedTuple):
+    """The code a typed name resolves to, and whether it was typed exactly."""
+
     code: Code
     exact: bool  # typed exactly as the id or the label
 
 
 @dataclass
 class Codebook:
+    """The value forms and the facets, with the indexes that resolve typed names."""
+
     name: str
     path: Path
     values: list[Code]
@@ -134,41 +139,106 @@ def default_path() -> Path:
 def load_codebook(path: Path | None = None, *, cache: Any = None) -> Codebook:
     """Read a codebook file (the bundled one by default).
 
-    With ``cache`` (an open corpus), the parsed and indexed codebook is read from the
-    corpus's cache, keyed by the file's content, so that `matrix` and `quote` skip the TOML
-    parsing and the folding of every alias (most of their start-up after Python's). The
-    commands that write (ingest, suggest, validate) store it there; a corpus opened
-    read-only is never written to.
+    Parsing the TOML and folding every alias is most of what `matrix` and `quote` take
+    after Python's own start, so the parsed and indexed codebook is kept, keyed by the
+    file's content: the bundled codebook's beside it (``lexicons/codebook.json``, written
+    by ``python -m vmatrix.coding.readings``; it serves any file with the same content),
+    and any other in the cache of ``cache`` (an open corpus). The commands that write
+    (ingest, suggest, validate) store it there; a corpus opened read-only is never
+    written to. A kept form whose key differs is ignored: it costs time, never a wrong
+    codebook.
     """
     path = path or default_path()
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CodebookError(f"{path}: no such codebook file") from exc
-    key = f"codebook:1:{len(raw)}:{zlib.crc32(raw):08x}:{zlib.adler32(raw):08x}"
-    if cache is not None:
+    key = content_key(raw)
+    stored = _compiled_payload(key)
+    if stored is None and cache is not None:
         stored = cache.cache_get(key)
-        if stored is not None:
-            cached = json.loads(stored)
-            return _build(cached["data"], path, cached["index"])
+    if stored is not None:
+        import json
+
+        cached = json.loads(stored)
+        return _build(cached["data"], path, cached["index"])
+    data = _parse(raw, path)
+    codebook = _build(data, path)
+    if cache is not None:
+        payload = _payload(data, codebook)
+        if payload is not None:
+            cache.cache_put_if_free(key, payload.encode("utf-8"))
+    return codebook
+
+
+def content_key(raw: bytes) -> str:
+    """The key a codebook's parsed form is kept under: its content, not its path."""
+    return f"codebook:1:{len(raw)}:{zlib.crc32(raw):08x}:{zlib.adler32(raw):08x}"
+
+
+def _parse(raw: bytes, path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CodebookError(f"{path}: is not a valid TOML codebook ({exc})") from exc
-    codebook = _build(data, path)
-    if cache is not None:
-        index = {
-            "values": {k: c.id for k, c in codebook._index.items()},
-            **{f.id: {k: c.id for k, c in f._index.items()} for f in codebook.facets.values()},
-        }
-        try:
-            payload = json.dumps({"data": data, "index": index}, ensure_ascii=False)
-        except TypeError:  # dates in the TOML: no cache, no harm
-            return codebook
-        cache.cache_put_if_free(key, payload.encode("utf-8"))
-    return codebook
+
+
+def _payload(data: dict[str, Any], codebook: Codebook, indent: int | None = None) -> str | None:
+    """The parsed codebook and its folded names as JSON, or None if the TOML holds dates."""
+    import json
+
+    index = {
+        "values": {k: c.id for k, c in codebook._index.items()},
+        **{f.id: {k: c.id for k, c in f._index.items()} for f in codebook.facets.values()},
+    }
+    try:
+        return json.dumps({"data": data, "index": index}, ensure_ascii=False, indent=indent)
+    except TypeError:
+        return None
+
+
+COMPILED_NAME = "codebook.json"
+
+
+def _compiled_payload(key: str) -> bytes | None:
+    """The bundled codebook's kept form when ``key`` is its key, else None."""
+    try:
+        with open(default_path().with_name(COMPILED_NAME), "rb") as handle:
+            head = handle.readline()
+            if head.strip() != key.encode():
+                return None
+            return handle.read()
+    except OSError:
+        return None
+
+
+def compile_bundled() -> str:
+    """The text of ``lexicons/codebook.json``: the bundled codebook's key on the first
+    line, then its parsed form and folded names."""
+    path = default_path()
+    raw = path.read_bytes()
+    data = _parse(raw, path)
+    payload = _payload(data, _build(data, path), indent=1)
+    if payload is None:
+        raise CodebookError(f"{path}: holds TOML dates, which the compiled form cannot keep")
+    return content_key(raw) + "\n" + payload + "\n"
+
+
+def stale_compiled() -> bool:
+    """Whether ``lexicons/codebook.json`` differs from what the bundled codebook gives now."""
+    try:
+        return default_path().with_name(COMPILED_NAME).read_text(encoding="utf-8") != compile_bundled()
+    except OSError:
+        return True
+
+
+def write_compiled() -> Path:
+    """Write ``lexicons/codebook.json``; returns its path."""
+    target = default_path().with_name(COMPILED_NAME)
+    target.write_text(compile_bundled(), encoding="utf-8")
+    return target
 
 
 def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | None = None) -> Codebook:

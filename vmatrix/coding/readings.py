@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vmatrix.coding.codebook import stale_compiled, write_compiled
 from vmatrix.coding.lexicon import (
     READING_VERSION,
     Lexicon,
@@ -248,15 +249,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m vmatrix.coding.readings",
         description="Write the model's readings of the bundled lexicons and tool aliases "
-        "(lexicons/fr/readings.json) and the lexicon files' parsed form (lexicons/fr/lexicon.json); "
-        "run after every change to lexicons/fr/*.toml or to the "
-        "tools of lexicons/codebook.toml.",
+        "(lexicons/fr/readings.json), the lexicon files' parsed form (lexicons/fr/lexicon.json) and "
+        "the codebook's (lexicons/codebook.json); run after every change to lexicons/fr/*.toml or "
+        "to lexicons/codebook.toml.",
     )
     parser.add_argument("--check", action="store_true", help="only say whether the file is up to date")
     args = parser.parse_args(argv)
     current = compile_readings()
     if args.check:
         problems = stale_readings(current) + stale_tables()
+        if stale_compiled():
+            problems.append("lexicons/codebook.json differs from lexicons/codebook.toml")
         for problem in problems[:20]:
             print(problem, file=sys.stderr)
         if problems:
@@ -265,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     bundled_path().write_text(dumps(current), encoding="utf-8")
     bundled_readings.cache_clear()
     print(f"{write_tables()}: the lexicon files parsed")
+    print(f"{write_compiled()}: the codebook parsed")
     print(f"{bundled_path()}: {len(current['readings'])} phrases read by {current['model']}")
     return 0
 

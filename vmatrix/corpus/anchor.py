@@ -390,6 +390,8 @@ _ALIGN_SLACK = 15.0
 
 @dataclass
 class ReanchorReport:
+    """What re-anchoring the codes of a changed document did to them."""
+
     kept: int = 0
     moved: int = 0
     orphaned: list[int] = field(default_factory=list)  # code ids

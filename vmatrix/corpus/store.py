@@ -14,9 +14,8 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vmatrix.errors import CorpusError, UnknownDocument
 
@@ -125,11 +124,15 @@ _PER_QUERY = 500  # documents named in one query (SQLite allows 999 parameters a
 
 
 def now() -> str:
+    from datetime import UTC, datetime
+
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
 class Document:
+    """One transcript as stored: where it came from, its metadata and its counts."""
+
     id: str
     label: str
     number: str | None
@@ -147,8 +150,9 @@ class Document:
     text: str | None = None
 
 
-@dataclass
-class SegmentRow:
+class SegmentRow(NamedTuple):
+    """One speaker turn of a document: its character span and, for subtitles, its times."""
+
     document_id: str
     index: int
     speaker: str | None
@@ -182,8 +186,7 @@ class CodeRow:
     id: int | None = None
 
 
-@dataclass
-class SuggestionRow:
+class SuggestionRow(NamedTuple):
     """A value form proposed for a segment, with the evidence that justifies it."""
 
     document_id: str
@@ -194,8 +197,7 @@ class SuggestionRow:
     lexicon: str
 
 
-@dataclass
-class ToolRow:
+class ToolRow(NamedTuple):
     """A tool found in a segment, with the words that name it."""
 
     document_id: str

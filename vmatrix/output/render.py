@@ -11,9 +11,7 @@ LaTeX keep the text verbatim (French dialogue lines often start with ``- ``).
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
-import json
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -67,6 +65,8 @@ def cell_text(value: Any) -> str:
 
 
 def to_csv(table: Table) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(c) for c in table.columns])
@@ -87,6 +87,8 @@ def dumps_json(data: Any) -> str:
     try:
         return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
     except TypeError:  # what orjson does not take (integers beyond 64 bits...)
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
