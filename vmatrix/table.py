@@ -7,27 +7,45 @@ terminal table, CSV, JSON, Markdown, LaTeX or a spreadsheet.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
 class Table:
-    """Columns and rows, with what each output format needs beyond them."""
+    """Columns and rows, with what each output format needs beyond them.
 
-    columns: list[str]
-    rows: list[list[Any]]
-    title: str | None = None
-    # What ``--format json`` prints when it is not simply one object per row.
-    json: Any = None
-    # Optional rich styling of a cell for terminal output: (row, column, value) -> style.
-    style: Callable[[int, int, Any], str | None] | None = None
-    # Columns right-aligned in terminal output (numbers).
-    numeric: set[int] = field(default_factory=set)
-    caption: str | None = None
-    # Optional rich markup for a cell in terminal output, already escaped:
-    # (row, column, value) -> markup, or None for the plain cell.
-    markup: Callable[[int, int, Any], str | None] | None = None
+    A plain class: every listing command builds one at start, where a dataclass's set-up
+    would cost more than the table.
+    """
+
+    __slots__ = ("caption", "columns", "json", "markup", "numeric", "rows", "style", "title")
+
+    def __init__(
+        self,
+        columns: list[str],
+        rows: list[list[Any]],
+        title: str | None = None,
+        json: Any = None,
+        style: Callable[[int, int, Any], str | None] | None = None,
+        numeric: set[int] | None = None,
+        caption: str | None = None,
+        markup: Callable[[int, int, Any], str | None] | None = None,
+    ) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.title = title
+        # What ``--format json`` prints when it is not simply one object per row.
+        self.json = json
+        # Optional rich styling of a cell for terminal output: (row, column, value) -> style.
+        self.style = style
+        # Columns right-aligned in terminal output (numbers).
+        self.numeric = numeric if numeric is not None else set()
+        self.caption = caption
+        # Optional rich markup for a cell in terminal output, already escaped:
+        # (row, column, value) -> markup, or None for the plain cell.
+        self.markup = markup
+
+    def __repr__(self) -> str:
+        return f"Table({self.title!r}, {len(self.columns)} columns, {len(self.rows)} rows)"
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=False)) for row in self.rows]

@@ -47,13 +47,15 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 # Also Word's manual line break (\v) and page break (\f) in its plain-text exports.
-_LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+# Patterns are compiled on first use (re keeps them): a command that never reads a
+# transcript never pays for them.
+_LINE_ENDS = r"\r\n?|[\u2028\u2029\x85\x0b\x0c]"
 
 
 def normalise_stored(text: str) -> str:
     """The stored form of a transcript: NFC, ``\\n`` line ends, no BOM, faithful otherwise."""
     text = text.lstrip("\ufeff")
-    text = _LINE_ENDS.sub("\n", text)
+    text = re.sub(_LINE_ENDS, "\n", text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -120,22 +122,22 @@ def visible_controls(text: str) -> str:
 
 
 # Not the no-break spaces: French typography stays.
-_BREAKS = re.compile(r"[ \t\r\n]+")
+_BREAKS = r"[ \t\r\n]+"
 
 
 def one_paragraph(text: str) -> str:
     """``text`` as one paragraph, the way a quote stands in a paper: each run of spaces,
     tabs and line breaks as one space, none at either end; no-break spaces kept; control
     characters shown by their code."""
-    return visible_controls(_BREAKS.sub(" ", text).strip(" "))
+    return visible_controls(re.sub(_BREAKS, " ", text).strip(" "))
 
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD = r"[^\W_]+(?:[-'’][^\W_]+)*"
 
 
 def count_words(text: str) -> int:
     """Words as a word processor counts them (``l’entreprise`` is one)."""
-    return len(_WORD.findall(text))
+    return len(re.findall(_WORD, text))
 
 
 # Words that only say "interview number ..." around a document's number: "Entretien n°10",

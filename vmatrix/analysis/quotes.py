@@ -16,7 +16,6 @@ from typing import Any
 
 from vmatrix.analysis.units import Analysis, Condition, Verbatim, natural_key
 from vmatrix.coding.codebook import FACET_COLUMNS
-from vmatrix.corpus.anchor import cited_form
 from vmatrix.table import Table, latex_escape
 from vmatrix.textnorm import CONTROLS, one_paragraph
 
@@ -51,6 +50,20 @@ class QuoteQuery:
     any_value: bool = False
     conditions: list[Condition] = field(default_factory=list)
     limit: int | None = None
+
+
+# What every editorial mark of a cut quote holds: "(...)", "[...]", "…", "...".
+_MARK_PARTS = ("(", "[", "…", "...")
+
+
+def cut_as_typed(text: str, quote: str, start: int, end: int) -> Any:
+    """The citation as the sheet cut it (see :func:`vmatrix.corpus.anchor.cited_form`), or
+    None; a quote without any editorial mark is its span, found without loading anchoring."""
+    if not quote or not any(part in quote for part in _MARK_PARTS):
+        return None
+    from vmatrix.corpus.anchor import cited_form
+
+    return cited_form(text, quote, start, end)
 
 
 def select(analysis: Analysis, query: QuoteQuery) -> tuple[list[Verbatim], int]:
@@ -95,7 +108,7 @@ def quotes(corpus: Any, analysis: Analysis, verbatims: Sequence[Verbatim], conte
                 if e.get("start") is not None and e["start"] < hi and e["end"] > lo
             }
         )
-        cut = cited_form(text, verbatim.quote, start, end) if verbatim.quote else None
+        cut = cut_as_typed(text, verbatim.quote, start, end)
         quote = Quote(verbatim, text[start:end], text[lo:start], text[end:hi], spans)
         if cut:
             quote.cited, quote.kept = cut.text, cut.end - end

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vmatrix.analysis.quotes import cut_as_typed
 from vmatrix.analysis.units import Analysis, Verbatim, natural_key
-from vmatrix.corpus.anchor import cited_form
 from vmatrix.table import Table
 from vmatrix.textnorm import one_paragraph
 
@@ -177,6 +177,6 @@ def quote_texts(corpus: Any, rows: Sequence[ToolRow]) -> tuple[dict[Verbatim, tu
                 texts[verbatim.document] = corpus.text(verbatim.document)
             text = texts[verbatim.document]
             passage = text[verbatim.start : verbatim.end]
-            cut = cited_form(text, verbatim.quote, verbatim.start, verbatim.end) if verbatim.quote else None
+            cut = cut_as_typed(text, verbatim.quote, verbatim.start, verbatim.end)
             out[verbatim] = (passage, cut.text if cut else passage)
     return out, orphaned

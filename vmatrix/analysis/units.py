@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from vmatrix.coding.codebook import FACETS, Codebook
@@ -57,25 +56,68 @@ _UNIT_NAMES = {
 }
 
 
-@dataclass(eq=False)
 class Verbatim:
-    """One coded passage of a transcript (hashed by identity: a verbatim is one object)."""
+    """One coded passage of a transcript (hashed by identity: a verbatim is one object).
 
-    document: str
-    label: str  # the document's citation label, "Entretien 10"
-    start: int | None
-    end: int | None
-    values: tuple[str, ...]  # value-form ids, codebook order
-    facets: dict[str, tuple[str, ...]]  # facet id -> codes (codebook ids where known)
-    attributes: dict[str, str]
-    speaker: str | None = None
-    orphaned: bool = False
-    sheet: str | None = None
-    row: int | None = None
-    coder: str | None = None
-    quote: str = ""  # as typed in the sheet
-    segment: int | None = None  # suggestions: the segment index
-    evidence: tuple[dict[str, Any], ...] = ()  # suggestions: the matched words
+    A plain class rather than a dataclass: ``matrix`` and ``quote`` import this module at
+    every start, and building a dataclass costs about as much as reading a small corpus.
+    """
+
+    __slots__ = (
+        "attributes",
+        "coder",
+        "document",
+        "end",
+        "evidence",
+        "facets",
+        "label",
+        "orphaned",
+        "quote",
+        "row",
+        "segment",
+        "sheet",
+        "speaker",
+        "start",
+        "values",
+    )
+
+    def __init__(
+        self,
+        document: str,
+        label: str,  # the document's citation label, "Entretien 10"
+        start: int | None,
+        end: int | None,
+        values: tuple[str, ...],  # value-form ids, codebook order
+        facets: dict[str, tuple[str, ...]],  # facet id -> codes (codebook ids where known)
+        attributes: dict[str, str],
+        speaker: str | None = None,
+        orphaned: bool = False,
+        sheet: str | None = None,
+        row: int | None = None,
+        coder: str | None = None,
+        quote: str = "",  # as typed in the sheet
+        segment: int | None = None,  # suggestions: the segment index
+        evidence: tuple[dict[str, Any], ...] = (),  # suggestions: the matched words
+    ) -> None:
+        self.document = document
+        self.label = label
+        self.start = start
+        self.end = end
+        self.values = values
+        self.facets = facets
+        self.attributes = attributes
+        self.speaker = speaker
+        self.orphaned = orphaned
+        self.sheet = sheet
+        self.row = row
+        self.coder = coder
+        self.quote = quote
+        self.segment = segment
+        self.evidence = evidence
+
+    def __repr__(self) -> str:
+        where = f"{self.label!r}, {self.start}-{self.end}"
+        return f"Verbatim({where}, {self.values!r}, sheet={self.sheet!r}, row={self.row})"
 
     def labels(self, key: str) -> tuple[str, ...]:
         if key == "value":
@@ -90,13 +132,18 @@ class Verbatim:
         return (one,) if one else ()
 
 
-@dataclass
 class Unit:
     """What co-occurrence counts: one verbatim, a document, or a facet code."""
 
-    key: str
-    verbatims: list[Verbatim]
-    _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    __slots__ = ("_cache", "key", "verbatims")
+
+    def __init__(self, key: str, verbatims: list[Verbatim]) -> None:
+        self.key = key
+        self.verbatims = verbatims
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __repr__(self) -> str:
+        return f"Unit({self.key!r}, {len(self.verbatims)} verbatims)"
 
     def labels(self, key: str) -> tuple[str, ...]:
         if len(self.verbatims) == 1:
@@ -123,18 +170,29 @@ class Condition(NamedTuple):
     text: str  # as typed
 
 
-@dataclass
 class Analysis:
     """The verbatims of one source, with what it takes to filter, group and name them."""
 
-    codebook: Codebook
-    source: str
-    verbatims: list[Verbatim]
-    documents: dict[str, Any]  # id -> store.Document
-    notes: list[str] = field(default_factory=list)
-    corpus: Any = None
-    _speakers_loaded: bool = False
-    _comparable: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        codebook: Codebook,
+        source: str,
+        verbatims: list[Verbatim],
+        documents: dict[str, Any],  # id -> store.Document
+        notes: list[str] | None = None,
+        corpus: Any = None,
+    ) -> None:
+        self.codebook = codebook
+        self.source = source
+        self.verbatims = verbatims
+        self.documents = documents
+        self.notes = notes if notes is not None else []
+        self.corpus = corpus
+        self._speakers_loaded = False
+        self._comparable: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        return f"Analysis({self.source!r}, {len(self.verbatims)} verbatims, {len(self.documents)} documents)"
 
     # -- keys ------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ not resolve gets the closest candidates for a did-you-mean.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,20 +38,26 @@ class Code(NamedTuple):
     exclude: tuple[str, ...] = ()  # phrases in which a match does not count
 
 
-@dataclass
 class Facet:
-    """One facet of the grid (tool, nature, lever, initiator, beneficiary) and its codes."""
+    """One facet of the grid (tool, nature, lever, initiator, beneficiary) and its codes.
 
-    id: str
-    label: str
-    closed: bool
-    codes: list[Code]
-    _index: dict[str, Code] = field(default_factory=dict, repr=False)
-    _typed: dict[str, Code | None] = field(default_factory=dict, repr=False)  # name as typed -> code
+    ``index`` (folded name -> code) is given by a kept codebook, else built here. Facet and
+    Codebook are plain classes: every command builds them at start, where a dataclass's
+    set-up would cost more than reading the codebook.
+    """
 
-    def __post_init__(self) -> None:
-        if not self._index:  # else given by a cached codebook
-            self._index = _index(self.codes, f"facet {self.id}")
+    def __init__(
+        self, id: str, label: str, closed: bool, codes: list[Code], index: dict[str, Code] | None = None
+    ) -> None:
+        self.id = id
+        self.label = label
+        self.closed = closed
+        self.codes = codes
+        self._index = index or _index(codes, f"facet {id}")
+        self._typed: dict[str, Code | None] = {}  # name as typed -> code
+
+    def __repr__(self) -> str:
+        return f"Facet({self.id!r}, {len(self.codes)} codes)"
 
     def resolve(self, name: str) -> Code | None:
         if name not in self._typed:  # a sheet types the same few names thousands of times
@@ -70,20 +75,26 @@ class Resolution(NamedTuple):
     exact: bool  # typed exactly as the id or the label
 
 
-@dataclass
 class Codebook:
     """The value forms and the facets, with the indexes that resolve typed names."""
 
-    name: str
-    path: Path
-    values: list[Code]
-    facets: dict[str, Facet]
-    _index: dict[str, Code] = field(default_factory=dict, repr=False)
-    _typed: dict[str, Code | None] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        values: list[Code],
+        facets: dict[str, Facet],
+        index: dict[str, Code] | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.values = values
+        self.facets = facets
+        self._index = index or _index(values, "values")
+        self._typed: dict[str, Code | None] = {}
 
-    def __post_init__(self) -> None:
-        if not self._index:  # else given by a cached codebook
-            self._index = _index(self.values, "values")
+    def __repr__(self) -> str:
+        return f"Codebook({self.name!r}, {self.path}, {len(self.values)} value forms)"
 
     @property
     def value_ids(self) -> list[str]:
@@ -246,7 +257,7 @@ def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | 
 
     def known(codes: list[Code], names: dict[str, str] | None) -> dict[str, Code]:
         if names is None:
-            return {}  # built and checked by the dataclass
+            return {}  # built and checked by Facet and Codebook
         by_id = {code.id: code for code in codes}
         return {key: by_id[code_id] for key, code_id in names.items()}
 
