@@ -28,7 +28,6 @@ significantly less.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from vmatrix.analysis.units import Analysis, Unit
@@ -168,21 +167,44 @@ def marks(
 # -- statistics ------------------------------------------------------------------------
 
 
-@dataclass
 class PairStat:
-    """One pair of labels tested against independence over the units."""
+    """One pair of labels tested against independence over the units (a plain class, as
+    the other types of this module: it is imported at each start of ``matrix``)."""
 
-    row: str
-    col: str
-    n_row: int
-    n_col: int
-    together: int
-    units: int
-    expected: float
-    lift: float | None
-    p: float | None  # None: not testable (a label in no unit, or in every unit)
-    p_adjusted: float | None = None
-    link: str = ""  # attraction | repulsion | ""
+    __slots__ = (
+        "col",
+        "expected",
+        "lift",
+        "link",
+        "n_col",
+        "n_row",
+        "p",
+        "p_adjusted",
+        "row",
+        "together",
+        "units",
+    )
+
+    def __init__(
+        self,
+        row: str,
+        col: str,
+        n_row: int,
+        n_col: int,
+        together: int,
+        units: int,
+        expected: float,
+        lift: float | None,
+        p: float | None,  # None: not testable (a label in no unit, or in every unit)
+    ) -> None:
+        self.row, self.col = row, col
+        self.n_row, self.n_col, self.together, self.units = n_row, n_col, together, units
+        self.expected, self.lift, self.p = expected, lift, p
+        self.p_adjusted: float | None = None
+        self.link = ""  # attraction | repulsion | ""
+
+    def __repr__(self) -> str:
+        return f"PairStat({self.row!r}, {self.col!r}, together={self.together}, p={self.p})"
 
 
 def pair_stats(

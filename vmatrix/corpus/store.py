@@ -13,7 +13,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -129,25 +128,61 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass
-class Document:
+class _Record:
+    """Compared and shown field by field, as a dataclass is. Document and CodeRow are
+    plain classes: every command imports this module at start, where building them as
+    dataclasses would cost more than opening the corpus."""
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(self) == vars(other)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({fields})"
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes`` applied."""
+        return type(self)(**{**vars(self), **changes})
+
+
+class Document(_Record):
     """One transcript as stored: where it came from, its metadata and its counts."""
 
-    id: str
-    label: str
-    number: str | None
-    source: str
-    format: str
-    encoding: str | None
-    sha256: str
-    words: int
-    attributes: dict[str, str] = field(default_factory=dict)
-    added_at: str = ""
-    updated_at: str = ""
-    revision: int = 1
-    segments: int = 0
-    speakers: list[str] = field(default_factory=list)
-    text: str | None = None
+    def __init__(
+        self,
+        id: str,
+        label: str,
+        number: str | None,
+        source: str,
+        format: str,
+        encoding: str | None,
+        sha256: str,
+        words: int,
+        attributes: dict[str, str] | None = None,
+        added_at: str = "",
+        updated_at: str = "",
+        revision: int = 1,
+        segments: int = 0,
+        speakers: list[str] | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.id = id
+        self.label = label
+        self.number = number
+        self.source = source
+        self.format = format
+        self.encoding = encoding
+        self.sha256 = sha256
+        self.words = words
+        self.attributes = attributes if attributes is not None else {}
+        self.added_at = added_at
+        self.updated_at = updated_at
+        self.revision = revision
+        self.segments = segments
+        self.speakers = speakers if speakers is not None else []
+        self.text = text
 
 
 class SegmentRow(NamedTuple):
@@ -163,27 +198,46 @@ class SegmentRow(NamedTuple):
     words: int
 
 
-@dataclass
-class CodeRow:
+class CodeRow(_Record):
     """One coded verbatim of a coding sheet, with its anchor in the transcript."""
 
-    sheet: str
-    row: int
-    document_id: str
-    start: int | None
-    end: int | None
-    values: list[str]
-    facets: dict[str, list[str]] = field(default_factory=dict)
-    quote: str = ""
-    anchored_text: str = ""
-    context_before: str = ""
-    context_after: str = ""
-    coder: str | None = None
-    memo: str | None = None
-    anchor_kind: str | None = None
-    anchor_score: float | None = None
-    status: str = "anchored"  # anchored | orphaned
-    id: int | None = None
+    def __init__(
+        self,
+        sheet: str,
+        row: int,
+        document_id: str,
+        start: int | None,
+        end: int | None,
+        values: list[str],
+        facets: dict[str, list[str]] | None = None,
+        quote: str = "",
+        anchored_text: str = "",
+        context_before: str = "",
+        context_after: str = "",
+        coder: str | None = None,
+        memo: str | None = None,
+        anchor_kind: str | None = None,
+        anchor_score: float | None = None,
+        status: str = "anchored",  # anchored | orphaned
+        id: int | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.row = row
+        self.document_id = document_id
+        self.start = start
+        self.end = end
+        self.values = values
+        self.facets = facets if facets is not None else {}
+        self.quote = quote
+        self.anchored_text = anchored_text
+        self.context_before = context_before
+        self.context_after = context_after
+        self.coder = coder
+        self.memo = memo
+        self.anchor_kind = anchor_kind
+        self.anchor_score = anchor_score
+        self.status = status
+        self.id = id
 
 
 class SuggestionRow(NamedTuple):

@@ -15,7 +15,7 @@ the present/absent decisions of every value form.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -87,13 +87,13 @@ def agreement(
         if code.coder:
             by_sheet.setdefault(code.sheet, {}).setdefault(fold_code(code.coder), code.coder)
     sole = {sheet: next(iter(found.values())) for sheet, found in by_sheet.items() if len(found) == 1}
-    codes = [c if c.coder or c.sheet not in sole else replace(c, coder=sole[c.sheet]) for c in codes]
+    codes = [c if c.coder or c.sheet not in sole else c.replace(coder=sole[c.sheet]) for c in codes]
     # "CM", "cm" and "C.M." are one coder, named as most of their codes name them.
     spellings: dict[str, Counter[str]] = {}
     for code in codes:
         spellings.setdefault(fold_code(coder_of(code)), Counter())[coder_of(code)] += 1
     name = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
-    codes = [replace(c, coder=name[fold_code(coder_of(c))]) for c in codes]
+    codes = [c.replace(coder=name[fold_code(coder_of(c))]) for c in codes]
     found = sorted(set(name.values()))
     if coders:
         unknown = [c for c in coders if fold_code(c) not in name]
