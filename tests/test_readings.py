@@ -136,3 +136,28 @@ def test_suggest_never_imports_spacy(suggest_corpus: Path, tmp_path: Path) -> No
         }
         assert "vmatrix" in modules and "numpy" in modules  # the check itself works
         assert not modules & {"spacy", "thinc"}, lexicon
+
+
+def test_compiled_codebook_is_up_to_date() -> None:
+    from vmatrix.coding.codebook import stale_compiled
+
+    assert not stale_compiled(), "lexicons/codebook.json is stale; run python -m vmatrix.coding.readings"
+
+
+def test_compiled_codebook_gives_the_codebook_its_toml_gives(tmp_path: Path) -> None:
+    from vmatrix.coding import codebook as cb
+
+    path = cb.default_path()
+    kept = cb.load_codebook(path)
+    parsed = cb._build(cb._parse(path.read_bytes(), path), path)
+    assert kept.values == parsed.values and kept._index == parsed._index
+    assert kept.facets.keys() == parsed.facets.keys()
+    for facet_id, facet in parsed.facets.items():
+        assert (kept.facets[facet_id].codes, kept.facets[facet_id]._index) == (facet.codes, facet._index)
+    # Another content is parsed, never taken from the bundled codebook's kept form.
+    changed = tmp_path / "codebook.toml"
+    changed.write_text(
+        path.read_text(encoding="utf-8").replace('label = "Localisation"', 'label = "Lieu et moment"', 1),
+        encoding="utf-8",
+    )
+    assert cb.load_codebook(changed).resolve_value("Lieu et moment").code.id == "localisation"
