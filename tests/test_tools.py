@@ -49,7 +49,12 @@ EXPECTED = {
     "C'est le bon coin pour les clients": set(),  # the right spot, not the platform
     "On revend les chutes sur le bon coin": {"place-de-marche"},  # the platform, as spoken
     "Ils m'appellent au téléphone": set(),  # the phone as a channel is not the tool spoken of
+    "Ça nous évite des déplacements": {"visioconference"},  # named by the question it answers
+    "On verra bien": set(),  # the next question names none: nothing carried over
+    "Il nous amène des clients": {"site-web"},  # the question's tool, the answer's pronoun
 }
+# Answers that name no tool and take their question's.
+INHERITED = {"Ça nous évite des déplacements", "Il nous amène des clients"}
 
 
 def _codebook(tmp_path: Path, tool: str) -> Path:
@@ -115,6 +120,11 @@ def test_brands_and_generic_names_are_found_ambiguous_and_negated_ones_not(tools
         assert set(report.tools.get(("outils", segment.index), [])) == tools, start
         shown = [s for s in report.segments if s.segment == segment.index]
         assert not shown or {t.tool for t in shown[0].tools} == tools, start
+    for s in report.segments:
+        for t in s.tools:
+            assert t.inherited == any(s.text.startswith(start) for start in INHERITED), s.text
+            if t.inherited:  # the evidence is the question's words
+                assert all(e.end <= s.start for e in t.evidence)
     visio = next(s for s in report.segments if s.text.startswith("Les réunions"))
     assert [e.text for e in visio.tools[0].evidence] == ["visio", "Teams", "Zoom"]
     assert visio.tools[0].nature == "communication"
@@ -148,9 +158,19 @@ def test_tools_are_stored_with_segments_and_drafted_into_matrix_and_table(
         "paiement-securise",
         "place-de-marche",
         "reseaux-sociaux",
+        "site-web",
         "visioconference",
     ]
-    assert not any("WhatsApp" in str(v) for v in stored.values())  # the interviewer's question
+    assert not any("WhatsApp" in str(v) for v in stored.values())  # a question whose answer names Meet
+    with Corpus(db) as corpus:
+        rows = corpus.segment_tools()
+    inherited = [r for r in rows if r.evidence[0].get("inherited")]
+    assert sorted(r.tool for r in inherited) == ["site-web", "visioconference"]
+    with Corpus(db) as corpus:
+        text = corpus.text("outils")
+    for r in inherited:  # the question's words
+        assert all(text[e["start"] : e["end"]] == e["text"] for e in r.evidence)
+        assert text.rfind("Q :", 0, r.evidence[0]["start"]) > text.rfind("R :", 0, r.evidence[0]["start"])
 
     done = runner.invoke(
         app, ["-C", str(db), "matrix", "--unit", "tool", "--source", "suggested", "--format", "json"]

@@ -71,8 +71,9 @@ def suggest(
     The suggestions are stored in the corpus, replacing those of the same documents and
     value forms, for `matrix --source suggested` and `quote --source suggested`. The
     tools of the codebook each segment names ("Facebook", "visio", "l'ERP") are found
-    and stored too: `matrix --unit tool --source suggested` and `table --source
-    suggested` then draft the study's outputs before any manual coding.
+    and stored too (an answer naming none takes those of the question it answers):
+    `matrix --unit tool --source suggested` and `table --source suggested` then draft
+    the study's outputs before any manual coding.
     --format csv writes a draft coding sheet (the columns `vmatrix validate` reads, the
     tool and its nature filled): edit it, then validate it.
 
@@ -169,7 +170,7 @@ def _table(report: Any, fmt: Format) -> Any:
             _excerpt(s),
             "\n".join(f"{v.value} {v.score:.2f}" for v in s.suggestions),
             "\n".join(f"{v.value}: {', '.join(_words(v))}" for v in s.suggestions),
-            "\n".join(t.label for t in s.tools),
+            "\n".join(t.label + (" (question)" if t.inherited else "") for t in s.tools),
         ]
         for s in report.segments
     ]

@@ -29,7 +29,7 @@ import contextlib
 import gc
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vmatrix.coding.lexicon import Lexicon
@@ -95,13 +95,22 @@ class ToolSuggestion:
     nature: str | None
     label: str
     evidence: list[Evidence]
+    # Named by the interviewer's question this answer replies to, not in the answer
+    # itself (the evidence then lies in the question).
+    inherited: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "tool": self.tool,
             "nature": self.nature,
             "evidence": [e.to_json() for e in self.evidence],
+            "inherited": self.inherited,
         }
+
+    def stored_evidence(self) -> list[dict[str, Any]]:
+        """The evidence as stored with the segment (an inherited tool's says so)."""
+        extra = {"inherited": True} if self.inherited else {}
+        return [{**e.to_json(), **extra} for e in self.evidence]
 
 
 @dataclass
@@ -232,8 +241,9 @@ def suggest(
     these documents and value forms.
 
     With ``tools`` (:func:`vmatrix.coding.tools.tool_lexicon`), the tools each segment
-    names are found too, shown with its suggestions and, with ``store``, stored for
-    every segment that names one (replacing those of these documents).
+    names are found too — or, for an answer naming none, those its question named
+    (:mod:`vmatrix.coding.tools`) — shown with its suggestions and, with ``store``,
+    stored for every segment that has one (replacing those of these documents).
     """
     if not 0 <= min_score <= 1:
         raise UsageError(f"--min-score must be between 0 and 1, not {min_score}")
@@ -354,27 +364,30 @@ def _suggest_document(
     min_score: float,
 ) -> None:
     """Add one document's suggestions (its segments are ``first...`` in ``restored``), and
-    the tools its segments name when ``tools`` (the tool lexicon, its matches per segment
-    and the rows to store) is given."""
+    the tools its segments name (an answer naming none: its question's) when ``tools``
+    (the tool lexicon, its matches per segment and the rows to store) is given."""
     report.words += sum(s.words for s in segments)
     asking = (
         set() if include_interviewer else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
     )
     tool_matches = tools[1] if tools is not None else [[] for _ in segments]
+    asked: list[ToolSuggestion] = []  # the tools the last question named
     for position, (segment, matches, named) in enumerate(
         zip(segments, found, tool_matches, strict=True), first
     ):
-        if not matches and not named:
-            continue
         tools_named: list[ToolSuggestion] = []
-        if named and segment.speaker not in asking and tools is not None:
-            tools_named = _tools(tools[0], restored, position, segment.start, text, named)
-            tools[2].extend(
-                ToolRow(
-                    doc_id, segment.index, t.tool, [e.to_json() for e in t.evidence], tools[0].lexicon.label
+        if tools is not None:
+            if segment.speaker in asking:
+                asked = _tools(tools[0], restored, position, segment.start, text, named) if named else []
+            else:
+                if named:
+                    tools_named = _tools(tools[0], restored, position, segment.start, text, named)
+                if not tools_named:
+                    tools_named = [replace(t, inherited=True) for t in asked]
+                tools[2].extend(
+                    ToolRow(doc_id, segment.index, t.tool, t.stored_evidence(), tools[0].lexicon.label)
+                    for t in tools_named
                 )
-                for t in tools_named
-            )
         if not matches:
             continue
         if segment.speaker in asking:
