@@ -14,9 +14,11 @@ codes.csv, and prints, at suggest's default --min-score: `vmatrix evaluate`'s ta
 segment (per value form precision, recall and F1, micro and macro averages, the most
 frequent confusions), the averages at a few score thresholds (what --min-score would
 trade), the table by tool (the verbatims naming a tool pooled: the study's unit), the
-averages by unit (segment, document, verbatim, tool) beside those of suggesting all
-eleven value forms everywhere, and the recall by value form (found / coded) for each
-unit.
+averages by unit (segment, document, verbatim, tool, and "tool (draft)": the tool table
+`table --source suggested` drafts from the tools and value forms suggested, against the
+one the codes make, per codebook tool coded) beside those of suggesting all eleven value
+forms everywhere, the recall by value form (found / coded) for each unit, and the tools
+found against the tools coded.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def main() -> None:
             unit: tabulate(tool_units(corpus, codes, found_tools, unit=unit, resolve=resolve), unit=unit)
             for unit in ("segment", "verbatim")
         }
+        draft = _drafted_tools(corpus, codebook, DEFAULT_MIN_SCORE)
     order = codebook.value_ids
     results = {
         unit: tabulate(found, values=order, min_score=DEFAULT_MIN_SCORE, thresholds=THRESHOLDS, unit=unit)
@@ -112,6 +115,10 @@ def main() -> None:
         unit: tabulate(predict_all(found, order), values=order, unit=unit) for unit, found in units.items()
     }
     result = results["segment"]
+    if not args.all_segments:
+        units["tool (draft)"] = draft
+        results["tool (draft)"] = tabulate(draft, values=order, unit="tool")
+        baselines["tool (draft)"] = tabulate(predict_all(draft, order), values=order, unit="tool")
 
     summary = Table(
         ["unit", "units", "suggestions", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1"],
@@ -182,6 +189,35 @@ def main() -> None:
             ],
             fmt,
         )
+
+
+def _drafted_tools(corpus: Any, codebook: Any, min_score: float) -> list[Any]:
+    """The tool table `vmatrix table --source suggested` drafts, against the one the codes
+    make: for every codebook tool the coders name, the value forms of its coded verbatims
+    against those suggested (from ``min_score``) in the segments that name it or inherit it
+    from their question — detection and pooling together, what a researcher would get
+    before coding. Tools described in words naming no codebook tool are left out (no draft
+    can name them); a coded tool no segment names is drafted with no value form."""
+    from vmatrix.analysis.units import load
+    from vmatrix.coding.evaluate import Unit
+
+    manual = load(corpus, codebook, "manual")
+    known = {code.id for code in codebook.facets["tool"].codes}
+    coded = {}
+    for unit in manual.units(manual.verbatims, "tool"):
+        tool = manual.comparable("tool", unit.key)
+        if tool in known:
+            coded[tool] = frozenset(unit.values)
+    suggested: dict[tuple[str, int], dict[str, float]] = {}
+    for row in corpus.suggestions():
+        if row.score >= min_score:
+            suggested.setdefault((row.document_id, row.segment), {})[row.value] = row.score
+    drafted: dict[str, dict[str, float]] = {}
+    for row in corpus.segment_tools():
+        pooled = drafted.setdefault(row.tool, {})
+        for value, score in suggested.get((row.document_id, row.segment), {}).items():
+            pooled[value] = max(score, pooled.get(value, 0.0))
+    return [Unit(tool, (), gold, drafted.get(tool, {})) for tool, gold in coded.items()]
 
 
 def _found(result: Any, value: str) -> str:

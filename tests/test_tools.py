@@ -224,3 +224,34 @@ def test_a_corpus_of_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> No
         assert corpus.cache_get("lexicon-readings/fr_core_news_sm-3.8.0/v1") is None  # no longer used
         assert corpus.cache_get("codebook:1:abc") == b"{}"
         assert corpus.db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+
+
+@pytest.mark.slow
+def test_the_draft_table_and_matrix_pool_a_tool_s_segments_alike(tools_corpus: Path, tmp_path: Path) -> None:
+    """One pooling rule: a value form counts for a tool when a segment that names the tool
+    (or inherits it from its question) carries it from suggest's --min-score."""
+    db = tmp_path / "c.db"
+    shutil.copy(tools_corpus, db)
+    assert runner.invoke(app, ["-C", str(db), "suggest", *LEXICON, "-f", "json"]).exit_code == 0
+    with Corpus(db) as corpus:
+        suggested: dict[tuple[str, int], set[str]] = {}
+        for row in corpus.suggestions():
+            suggested.setdefault((row.document_id, row.segment), set()).add(row.value)
+        expected: dict[str, set[str]] = {}
+        inherited = 0
+        for found in corpus.segment_tools():
+            if (found.document_id, found.segment) in suggested:
+                expected.setdefault(found.tool, set()).update(suggested[found.document_id, found.segment])
+                inherited += bool(found.evidence[0].get("inherited"))
+    assert inherited  # answers that take their question's tool count too
+    done = runner.invoke(app, ["-C", str(db), "table", "--source", "suggested", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert {row["tool"]: set(row["values"]) for row in json.loads(done.stdout)} == expected
+    done = runner.invoke(
+        app, ["-C", str(db), "matrix", "--unit", "tool", "--source", "suggested", "--format", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    matrix = json.loads(done.stdout)
+    assert matrix["units"] == len(expected)
+    for i, value in enumerate(matrix["rows"]):
+        assert matrix["cells"][i][i] == sum(value in values for values in expected.values()), value

@@ -19,8 +19,11 @@ The unit is one of:
     each of its verbatims only the value forms found in it).
 ``tool``
     The study's unit: the verbatims naming one tool (the ``tool`` facet) pooled, the
-    union of their codes against the union of their predicted value forms. Verbatims
-    naming no tool are not counted.
+    union of their codes against the union of their predicted value forms: a value form
+    counts for the tool when one of its verbatims carries it from ``min_score``, as in
+    ``matrix --unit tool`` and ``table`` (stricter rules — a summed score, a share of the
+    verbatims — lost more recall than they gained precision on the development sets; see
+    the README). Verbatims naming no tool are not counted.
 
 Per value form: precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic
 mean, support = TP + FN (units coded with it). A ratio with a zero denominator is
