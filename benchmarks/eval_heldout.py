@@ -96,7 +96,9 @@ def main() -> None:
         codes = anchored_codes(corpus)
         suggested = stored_suggestions(corpus, sorted({c.document_id for c in codes}))
         units = {
-            unit: make_units(corpus, codes, suggested, unit=unit, all_segments=args.all_segments)
+            unit: make_units(
+                corpus, codes, suggested, unit=unit, all_segments=args.all_segments, codebook=codebook
+            )
             for unit in (("segment", "document") if args.all_segments else UNITS)
         }
         found_tools = suggested_tools(corpus, sorted({c.document_id for c in codes}))

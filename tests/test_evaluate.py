@@ -200,6 +200,22 @@ def test_tool_unit_pools_the_verbatims_of_a_tool(tools_path: Path) -> None:
     ]
 
 
+def test_tool_unit_groups_tools_as_the_codebook_names_them(tools_path: Path, tmp_path: Path) -> None:
+    from vmatrix.coding.codebook import load_codebook
+
+    book = tmp_path / "codebook.toml"
+    book.write_text(
+        '[[values]]\nid = "securite"\nlabel = "Sécurité"\n\n[[facets]]\nid = "tool"\nlabel = "Dispositif"\n\n'
+        '[[facets.codes]]\nid = "logiciels"\nlabel = "Logiciels"\naliases = ["site web", "ERP"]\n',
+        encoding="utf-8",
+    )
+    with Corpus(tools_path) as corpus:
+        result = evaluate(corpus, unit="tool", codebook=load_codebook(book))
+        bundled = evaluate(corpus, unit="tool", codebook=load_codebook())
+    assert result.units == 1  # both stored names are aliases of one codebook tool
+    assert bundled.units == 2 and _counts(bundled) == (3, 2, 1)  # as without a codebook
+
+
 def test_document_unit_and_baseline(tools_path: Path) -> None:
     from vmatrix.coding.evaluate import anchored_codes, make_units, predict_all, stored_suggestions, tabulate
 

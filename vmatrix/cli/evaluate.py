@@ -125,6 +125,7 @@ def evaluate(
             all_segments=all_segments,
             thresholds=sorted({*THRESHOLDS, min_score}),
             top=top,
+            codebook=book,
         )
     for doc_id in result.unsuggested_documents:
         warn(f"{doc_id} has codes but no stored suggestions: run `vmatrix suggest` first")
@@ -164,7 +165,15 @@ def _cross_validate(
     with open_corpus() as corpus:
         read_phrases(lex, corpus)
         result = cross_validate(
-            corpus, lex, k, unit=unit, values=book.value_ids, coders=coders, min_score=min_score, top=top
+            corpus,
+            lex,
+            k,
+            unit=unit,
+            values=book.value_ids,
+            coders=coders,
+            min_score=min_score,
+            top=top,
+            codebook=book,
         )
     if fmt is Format.json:
         render(Table([], [], json=result.to_json()), fmt, output)

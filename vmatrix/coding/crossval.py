@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vmatrix.coding.evaluate import (
     Evaluation,
@@ -27,6 +27,9 @@ from vmatrix.coding.learn import Learned, learn_terms, learned_lexicon
 from vmatrix.coding.lexicon import Lexicon, overlay, read_phrases
 from vmatrix.corpus.store import Corpus
 from vmatrix.errors import UsageError
+
+if TYPE_CHECKING:
+    from vmatrix.coding.codebook import Codebook
 
 
 @dataclass
@@ -79,11 +82,13 @@ def cross_validate(
     thresholds: Sequence[float] = (),
     top: int = 10,
     learn_options: dict[str, Any] | None = None,
+    codebook: Codebook | None = None,
 ) -> CrossValidation:
     """The lexicon alone, and with terms learned on the other folds, scored fold by fold.
 
     ``lexicon`` must hold its readings (:func:`vmatrix.coding.lexicon.read_phrases`);
-    ``learn_options`` go to :func:`vmatrix.coding.learn.learn_terms`.
+    ``learn_options`` go to :func:`vmatrix.coding.learn.learn_terms`; ``codebook`` tells
+    the tools apart (unit ``tool``, see :mod:`vmatrix.coding.evaluate`).
     """
     from vmatrix.coding.suggest import suggest
 
@@ -103,8 +108,8 @@ def cross_validate(
         report = suggest(corpus, combined, documents=held_out, min_score=0.0, store=False)
         with_terms.update(reported_suggestions(report))
         done.append(Fold(held_out, learned.documents, len(learned.all_terms())))
-    units = make_units(corpus, codes, reported_suggestions(alone), unit=unit)
-    learned_units = make_units(corpus, codes, with_terms, unit=unit)
+    units = make_units(corpus, codes, reported_suggestions(alone), unit=unit, codebook=codebook)
+    learned_units = make_units(corpus, codes, with_terms, unit=unit, codebook=codebook)
     options = {"values": values, "min_score": min_score, "thresholds": thresholds, "top": top, "unit": unit}
     return CrossValidation(
         k,

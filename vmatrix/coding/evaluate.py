@@ -23,7 +23,10 @@ The unit is one of:
     counts for the tool when one of its verbatims carries it from ``min_score``, as in
     ``matrix --unit tool`` and ``table`` (stricter rules — a summed score, a share of the
     verbatims — lost more recall than they gained precision on the development sets; see
-    the README). Verbatims naming no tool are not counted.
+    the README). Tools are told apart as ``matrix`` and ``table`` tell them, given the
+    codebook: a name of a codebook tool is that tool (« caisse connectée » stored before
+    the codebook knew it is the caisse), any other name is itself, case and accents
+    aside. Verbatims naming no tool are not counted.
 
 Per value form: precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic
 mean, support = TP + FN (units coded with it). A ratio with a zero denominator is
@@ -185,17 +188,18 @@ def evaluate(
     all_segments: bool = False,
     thresholds: Sequence[float] = (),
     top: int = 10,
+    codebook: Codebook | None = None,
 ) -> Evaluation:
     """Compare the stored suggestions with the anchored manual codes (see the module doc).
 
     ``values`` orders the value forms reported (default: those found, sorted); others
     found in the codes or suggestions are reported after them. ``thresholds`` adds the
-    averages at those minimum scores.
+    averages at those minimum scores. ``codebook`` tells the tools apart (unit ``tool``).
     """
     codes = anchored_codes(corpus, documents=documents, coders=coders, summaries=True)
     coded = sorted({c.document_id for c in codes})
     suggested = stored_suggestions(corpus, coded)
-    units = make_units(corpus, codes, suggested, unit=unit, all_segments=all_segments)
+    units = make_units(corpus, codes, suggested, unit=unit, all_segments=all_segments, codebook=codebook)
     result = tabulate(units, values=values, min_score=min_score, thresholds=thresholds, top=top, unit=unit)
     result.codes, result.all_segments = len(codes), all_segments
     seen = {doc_id for doc_id, _ in suggested}
@@ -264,8 +268,10 @@ def make_units(
     *,
     unit: str = "segment",
     all_segments: bool = False,
+    codebook: Codebook | None = None,
 ) -> list[Unit]:
-    """The units of ``codes``' documents, each with its gold and predicted value forms."""
+    """The units of ``codes``' documents, each with its gold and predicted value forms
+    (``codebook``: how tools are told apart, see the module doc)."""
     if unit not in UNITS:
         raise UsageError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)}")
     if all_segments and unit not in ("segment", "document"):
@@ -322,12 +328,25 @@ def make_units(
         units.extend(u for _, u in verbatims)
     elif unit == "tool":
         tools: dict[str, tuple[str, list[Unit]]] = {}
-        folded = functools.cache(fold_code)  # a study names a few dozen tools, thousands of times
+        key = tool_key(codebook)
         for code, verbatim in verbatims:
             for tool in code.facets.get("tool", []):
-                tools.setdefault(folded(tool), (tool, []))[1].append(verbatim)
+                tools.setdefault(key(tool), (tool, []))[1].append(verbatim)
         units.extend(_pool(label, group) for label, group in tools.values())
     return units
+
+
+def tool_key(codebook: Codebook | None) -> Callable[[str], str]:
+    """The key a tool as coded is grouped under: the codebook tool it names, or itself
+    folded (as :meth:`vmatrix.analysis.units.Analysis.comparable` groups them)."""
+    facet = codebook.facets.get("tool") if codebook is not None else None
+
+    @functools.cache  # a study names a few dozen tools, thousands of times
+    def key(label: str) -> str:
+        code = facet.resolve(label) if facet is not None else None
+        return code.id if code is not None else fold_code(label)
+
+    return key
 
 
 def tool_units(
