@@ -161,3 +161,12 @@ def test_compiled_codebook_gives_the_codebook_its_toml_gives(tmp_path: Path) -> 
         encoding="utf-8",
     )
     assert cb.load_codebook(changed).resolve_value("Lieu et moment").code.id == "localisation"
+
+
+def test_model_id_read_next_to_the_package_is_its_distributions() -> None:
+    """suggest names the model from its package's meta.json, without importlib.metadata:
+    the same name and version the bundled readings were written for."""
+    from vmatrix.coding.lexicon import _distribution_model_id, model_id
+
+    assert model_id() == _distribution_model_id()
+    assert model_id().startswith("fr_core_news_sm-3.")

@@ -157,11 +157,12 @@ def _suggest(
 
 def _table(report: Any, fmt: Format) -> Any:
     from vmatrix.output.render import Table
-    from vmatrix.sheets.sheet import DRAFT_COLUMNS
 
     if fmt is Format.json:
         return Table([], [], json=[s.to_json() for s in report.segments])
     if fmt in SPREADSHEETS:
+        from vmatrix.sheets.sheet import DRAFT_COLUMNS
+
         return Table(DRAFT_COLUMNS, [_sheet_row(s, DRAFT_COLUMNS) for s in report.segments])
     colour = {v: _PALETTE[i % len(_PALETTE)] for i, v in enumerate(report.values)}
     rows = [
