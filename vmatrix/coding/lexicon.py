@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from vmatrix.errors import CodebookError, UsageError
 from vmatrix.resources import lexicons_dir
-from vmatrix.textnorm import fold
+from vmatrix.textnorm import fold, fold_each
 from vmatrix.transcripts import parse
 
 if TYPE_CHECKING:
@@ -434,7 +434,7 @@ def pattern_error(tokens: Any) -> str | None:
 def _fold_spec(spec: Any) -> Any:
     if isinstance(spec, str):
         return fold(spec)
-    return {op: [fold(v) for v in values] for op, values in spec.items()}
+    return {op: fold_each(values) for op, values in spec.items()}
 
 
 def _phrase_key(phrase: str) -> str:

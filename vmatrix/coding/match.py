@@ -128,7 +128,7 @@ class Restored:
     lengths: Any  # and its length in characters
     strings: Strings  # the strings the hashes stand for
     documents: list[int] = field(default_factory=list)  # segments of each document restored
-    norm_cues: Any = None  # the lemmas the negation rule looks at, computed when first needed
+    norm_cues: list[str] | None = None  # the lemmas the negation rule looks at, made when first needed
     _idx: list[int] | None = None
     _length: list[int] = field(default_factory=list)
 
@@ -469,7 +469,7 @@ class LexiconMatcher:
             if end <= bounds[segment + 1]:
                 per_segment[segment].append(Match(self.entries[key], start, end))
         if found:
-            cues = self._cues(restored)
+            cues = self._cues(restored).tolist()  # sliced per segment: a list slices cheaply
             for segment, matches in enumerate(per_segment):
                 if matches:
                     per_segment[segment] = self._resolve(restored, segment, matches, cues)
@@ -652,12 +652,12 @@ class LexiconMatcher:
         if not kept:
             return kept
         a, b = restored.bounds[segment], restored.bounds[segment + 1]
-        words = cues[a:b].tolist()
+        words = cues[a:b]
         if negation.TRIGGERS.isdisjoint(words):
             return kept
         if restored.norm_cues is None:
-            restored.norm_cues = _keep_only(restored.norms, *self._norm_cues)
-        norms = restored.norm_cues[a:b].tolist()
+            restored.norm_cues = _keep_only(restored.norms, *self._norm_cues).tolist()
+        norms = restored.norm_cues[a:b]
         for m in kept:
             m.negated = not m.entry.problem and negation.is_negated(words, norms, m.start - a, m.end - a)
         return kept

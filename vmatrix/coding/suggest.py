@@ -318,7 +318,9 @@ def _matcher(corpus: Corpus, lexicon: Lexicon, value_ids: list[str]) -> tuple[Le
     return LexiconMatcher(lexicon, value_ids), key
 
 
-BATCH_WORDS = 50_000  # words of the documents matched together
+BATCH_WORDS = (
+    250_000  # words of the documents matched together (the fewer batches, the less each pattern costs)
+)
 
 
 def _stored(corpus: Corpus, doc_ids: list[str]) -> list[tuple[str, list[SegmentRow], str, StoredParse]]:

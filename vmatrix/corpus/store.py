@@ -823,11 +823,12 @@ class Corpus:
         """Replace the suggestions of these documents for these value forms."""
         import orjson
 
-        for doc_id in documents:
+        for at in range(0, len(documents), _PER_QUERY):
+            chunk = documents[at : at + _PER_QUERY]
             self.db.execute(
-                f"DELETE FROM suggestions WHERE document_id = ? "
+                f"DELETE FROM suggestions WHERE document_id IN ({', '.join('?' * len(chunk))}) "
                 f"AND value_id IN ({', '.join('?' * len(values))})",
-                (doc_id, *values),
+                (*chunk, *values),
             )
         self.db.executemany(
             "INSERT INTO suggestions VALUES (?, ?, ?, ?, ?, ?)",
@@ -877,7 +878,11 @@ class Corpus:
         """Replace the tools found in these documents."""
         import orjson
 
-        self.db.executemany("DELETE FROM segment_tools WHERE document_id = ?", [(d,) for d in documents])
+        for at in range(0, len(documents), _PER_QUERY):
+            chunk = documents[at : at + _PER_QUERY]
+            self.db.execute(
+                f"DELETE FROM segment_tools WHERE document_id IN ({', '.join('?' * len(chunk))})", chunk
+            )
         self.db.executemany(
             "INSERT INTO segment_tools VALUES (?, ?, ?, ?, ?)",
             [(r.document_id, r.segment, r.tool, orjson.dumps(r.evidence).decode(), r.lexicon) for r in rows],
