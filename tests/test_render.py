@@ -52,3 +52,26 @@ def test_sheet_names_excel_accepts(tmp_path: Path) -> None:
     render(_table("Matrix: role = dirigeant / expert [count] and a very long title"), Format.xlsx, out)
     (name,) = openpyxl.load_workbook(out).sheetnames
     assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_terminal_table_shows_cells_titles_and_headers_as_typed() -> None:
+    # Brackets and emoji codes are words of the transcript, not rich markup.
+    import io
+
+    from rich.console import Console
+
+    from vmatrix.output.render import to_rich
+
+    table = Table(
+        ["passage [cité]", "n"],
+        [["On a mis [le logiciel] :fire: en place", 3]],
+        title="Titre [brouillon]",
+        numeric={1},
+        style=lambda r, c, v: "bold red" if c == 1 else None,
+    )
+    buffer = io.StringIO()
+    Console(file=buffer, width=120).print(to_rich(table))
+    out = buffer.getvalue()
+    assert "On a mis [le logiciel] :fire: en place" in out
+    assert "passage [cité]" in out and "Titre [brouillon]" in out
+    assert "🔥" not in out

@@ -150,31 +150,33 @@ def to_latex(table: Table) -> str:
 
 
 def to_rich(table: Table) -> Any:
+    """The table for rich. Cells are given as rich Text, not as markup strings: rich
+    would parse each string for markup and emoji codes (most of the time a small table
+    takes to print, and a cell's ``:fire:`` would become an emoji)."""
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    rich_table = RichTable(title=table.title, caption=table.caption, show_lines=False)
+    title = Text(table.title, style="table.title") if table.title else None
+    caption = Text(table.caption, style="table.caption") if table.caption else None
+    rich_table = RichTable(title=title, caption=caption, show_lines=False)
     for i, column in enumerate(table.columns):
         rich_table.add_column(
-            column, justify="right" if i in table.numeric else "left", min_width=min(len(column), 12)
+            Text(column), justify="right" if i in table.numeric else "left", min_width=min(len(column), 12)
         )
     for r, row in enumerate(table.rows):
         cells = []
         for c, value in enumerate(row):
             marked = table.markup(r, c, value) if table.markup else None
             if marked is not None:
-                cells.append(marked)
+                cells.append(Text.from_markup(marked, emoji=False))
                 continue
             style = table.style(r, c, value) if table.style else None
-            text = cell_text(value)
-            cells.append(f"[{style}]{_escape_markup(text)}[/]" if style else _escape_markup(text))
+            text = Text(cell_text(value))
+            if style:
+                text.stylize(style)  # the words, not the cell's padding (as markup styles them)
+            cells.append(text)
         rich_table.add_row(*cells)
     return rich_table
-
-
-def _escape_markup(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 RENDERERS: dict[Format, Callable[[Table], str]] = {
