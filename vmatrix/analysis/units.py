@@ -17,6 +17,7 @@ Keys and labels compare case-, accent- and space-insensitively.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
@@ -231,16 +232,16 @@ class Analysis:
             return  # suggestions got theirs from their segment
         wanted = sorted({v.document for v in verbatims or ()})
         if verbatims is None or len(wanted) > 100:  # one query beats many
-            segments = self.corpus.segments()
+            turns = self.corpus.turn_starts()
         else:
-            segments = [s for doc_id in wanted for s in self.corpus.segments(doc_id)]
+            turns = [(s.document_id, s.start, s.speaker) for d in wanted for s in self.corpus.segments(d)]
         if verbatims is None:
             self._speakers_loaded = True
         by_document: dict[str, tuple[list[int], list[str | None]]] = {}
-        for segment in segments:
-            starts, speakers = by_document.setdefault(segment.document_id, ([], []))
-            starts.append(segment.start)
-            speakers.append(segment.speaker)
+        for document, start, speaker in turns:
+            starts, speakers = by_document.setdefault(document, ([], []))
+            starts.append(start)
+            speakers.append(speaker)
         for verbatim in self.verbatims if verbatims is None else verbatims:
             found = by_document.get(verbatim.document)
             if found is None or verbatim.start is None or verbatim.orphaned:
@@ -591,6 +592,7 @@ def _suggested(
 # -- helpers ----------------------------------------------------------------------------
 
 
+@functools.cache  # a corpus names few documents, and sorts verbatims by them thousands of times
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort key putting "entretien-2" before "entretien-10", ignoring case and accents."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(text)))
