@@ -426,3 +426,34 @@ def test_phrase_tables_kept_in_the_corpus_give_the_same_suggestions(
     other_key = tables_key(other, list(other.values))  # type: ignore[arg-type, attr-defined]
     assert other_key != key
     assert run(other)[1] == [other_key]
+
+
+@pytest.mark.slow
+def test_ingest_keeps_the_bundled_lexicons_tables_for_the_first_suggest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first suggest after ingest reads the phrase tables ingest kept, as later ones do;
+    ingesting the same files again writes nothing."""
+    from vmatrix.coding import match
+
+    db = tmp_path / "corpus.db"
+    assert (
+        runner.invoke(app, ["-C", str(db), "ingest", str(DATA / "suggest"), "--format", "csv"]).exit_code == 0
+    )
+    with Corpus(db) as corpus:
+        kept = [k for (k,) in corpus.db.execute("SELECT key FROM cache WHERE key LIKE 'phrase-tables/%'")]
+    assert len(kept) == 1
+    before = db.read_bytes()
+    assert (
+        runner.invoke(app, ["-C", str(db), "ingest", str(DATA / "suggest"), "--format", "csv"]).exit_code == 0
+    )
+    assert db.read_bytes() == before
+
+    def keep_again(self: object) -> bytes:
+        raise AssertionError("the tables ingest kept were not read")
+
+    # suggest keeps the tables it had to make: here it makes none
+    monkeypatch.setattr(match.LexiconMatcher, "tables", keep_again)
+    result = runner.invoke(app, ["-C", str(db), "suggest", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)

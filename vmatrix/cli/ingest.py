@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,6 +83,14 @@ def ingest(
             replace_meta=replace_meta,
         )
         load_codebook(cache=corpus)  # the bundled codebook, kept for the commands that read
+        if report.outcomes:  # the bundled lexicon's phrase tables, kept for suggest
+            from vmatrix.coding.lexicon import load_lexicon
+            from vmatrix.coding.suggest import keep_tables
+            from vmatrix.errors import VmatrixError
+
+            # Only a head start: whatever stops it, suggest makes them itself (and says why).
+            with contextlib.suppress(VmatrixError):
+                keep_tables(corpus, load_lexicon(None, load_codebook()))
     for line in report.warnings:
         warn(line)
     if report.skipped:

@@ -304,6 +304,22 @@ def suggest(
     return report
 
 
+def keep_tables(corpus: Corpus, lexicon: Lexicon) -> bool:
+    """Make and keep in the corpus the phrase tables ``suggest`` reads for ``lexicon`` and
+    all its value forms, unless it keeps them already; never waits for another writer.
+    ``vmatrix ingest`` does it for the bundled lexicon, so that the first ``suggest``
+    after it reads them as later ones do. Whether they were kept."""
+    if corpus.readonly:
+        return False
+    value_ids = list(lexicon.values)
+    if set(lexicon.phrases()) - set(lexicon.readings):
+        read_phrases(lexicon, corpus)  # the corpus's parses read only for phrases not bundled
+    key = tables_key(lexicon, value_ids)
+    if key is None or corpus.cache_has(key):
+        return False
+    return corpus.cache_replace_if_free(TABLES_PREFIX, key, LexiconMatcher(lexicon, value_ids).tables())
+
+
 def _matcher(corpus: Corpus, lexicon: Lexicon, value_ids: list[str]) -> tuple[LexiconMatcher, str | None]:
     """The lexicon's matcher, its phrase tables read from the corpus when it keeps those
     this lexicon makes (:func:`vmatrix.coding.match.tables_key`), made otherwise; and then

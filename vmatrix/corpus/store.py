@@ -627,6 +627,34 @@ class Corpus:
         )
         self.cache_put(key, data)
 
+    def cache_has(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM cache WHERE key = ?", (key,)).fetchone() is not None
+
+    def cache_replace_if_free(self, prefix: str, key: str, data: bytes) -> bool:
+        """:meth:`cache_replace` in a transaction of its own, unless another command is
+        writing (never wait for it); a corpus opened read-only keeps its cache as it is."""
+        if self.readonly:
+            return False
+        if self._depth:  # inside a transaction already: written with it
+            self.cache_replace(prefix, key, data)
+            return True
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        try:
+            self.cache_replace(prefix, key, data)
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:  # a full disk: a cache is not worth an error
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            return False
+        self._committed = True
+        return True
+
     def cache_put_if_free(self, key: str, data: bytes) -> bool:
         """Keep a cache entry unless another command is writing (never wait for it); a
         corpus opened read-only keeps its cache as it is."""
