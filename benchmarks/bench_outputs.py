@@ -14,7 +14,12 @@ under 2 s.
 Python is run with bytecode caching on (in a temporary folder), as in an installed
 package, even where PYTHONDONTWRITEBYTECODE is set.
 
-    python benchmarks/bench_outputs.py [--repeat 10]
+On a busy machine wall times drift; ``--instructions`` also counts the instructions each
+example-sized command runs (valgrind's callgrind, when installed), which do not. Their
+ratios run higher than the wall-time ones: they weigh the interpreter's work alone, not
+the process start-up that the baseline pays as much as any command.
+
+    python benchmarks/bench_outputs.py [--repeat 10] [--instructions]
 """
 
 from __future__ import annotations
@@ -164,9 +169,35 @@ def timed(commands: dict[str, list[str]], repeat: int, env: dict[str, str]) -> d
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def instructions(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str, int]:
+    """Instructions each command runs, counted by valgrind's callgrind (steady under load)."""
+    import re
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    counts = {}
+    for name, command in commands.items():
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            sys.exit(f"{name}: callgrind gave no count:\n{done.stderr[-2000:]}")
+        counts[name] = int(found.group(1))
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=10, help="runs of each command (median)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (needs valgrind)"
+    )
     args = parser.parse_args()
     python = sys.executable
     codebook = default_path()
@@ -216,6 +247,12 @@ def main() -> None:
             ratio, target = seconds / base, cases[name][1]
             verdict = "" if name == baseline else ("ok" if ratio <= target else "SLOW")
             print(f"  {name:42} {seconds * 1000:7.1f} ms  {ratio:5.2f} × (≤ {target}) {verdict}")
+
+        if args.instructions:
+            counts = instructions({name: command for name, (command, _) in cases.items()}, env)
+            print("\nExample-sized corpus, instructions run (valgrind callgrind), ratio to the baseline")
+            for name, count in counts.items():
+                print(f"  {name:42} {count / 1e6:7.1f} M  {count / counts[baseline]:5.2f} ×")
 
         commands = {
             "matrix --format csv": vm(large, "matrix", "--format", "csv"),

@@ -23,6 +23,7 @@ agree). A name with a dash is a module with an underscore (``lexicon-learn`` →
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 from pathlib import Path
@@ -79,8 +80,22 @@ def load_command(name: str) -> Any:
     """Import the module of command ``name`` and build its click command (or group)."""
     module = command_module(name)
     __import__(module)  # not importlib.import_module, which `python -X importtime` does not see
-    # A Typer of its own holding only this command: Typer builds the parser of every
-    # command it holds, and a module may import another command's module.
+    try:
+        return _command(name, module)
+    finally:
+        if not gc.isenabled():  # paused for the start-up by vmatrix.__main__
+            gc.freeze()  # what exists now lives as long as the process: out of the collector's sight
+            gc.enable()
+
+
+def _command(name: str, module: str) -> Any:
+    for info in app.registered_commands:
+        if _registered_name(info) == name:  # a plain command: its parser alone
+            return typer.main.get_command_from_info(
+                info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=None
+            )
+    # A group of sub-commands: a Typer of its own holding only this group (Typer builds the
+    # parser of every command it holds, and a module may import another command's module).
     alone = typer.Typer(add_completion=False, rich_markup_mode=None)
     alone.registered_commands = [c for c in app.registered_commands if _registered_name(c) == name]
     alone.registered_groups = [g for g in app.registered_groups if g.name == name]

@@ -261,8 +261,10 @@ def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | 
         by_id = {code.id: code for code in codes}
         return {key: by_id[code_id] for key, code_id in names.items()}
 
+    # A kept form was checked when it was kept: its codes are built without the checks.
+    code = _kept_code if index else _code
     index = index or {}
-    values = [_code(entry, path, "values") for entry in data.get("values", [])]
+    values = [code(entry, path, "values") for entry in data.get("values", [])]
     if not values:
         raise CodebookError(f"{path}: defines no [[values]]")
     facets: dict[str, Facet] = {}
@@ -270,7 +272,7 @@ def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | 
         facet_id = entry.get("id")
         if facet_id not in FACETS:
             raise CodebookError(f"{path}: facet {facet_id!r} is not one of {', '.join(FACETS)}")
-        codes = [_code(c, path, f"facet {facet_id}") for c in entry.get("codes", [])]
+        codes = [code(c, path, f"facet {facet_id}") for c in entry.get("codes", [])]
         facets[facet_id] = Facet(
             facet_id,
             entry.get("label", facet_id),
@@ -286,6 +288,23 @@ def _build(data: dict[str, Any], path: Path, index: dict[str, dict[str, str]] | 
         values,
         facets,
         known(values, index.get("values") if index else None),
+    )
+
+
+def _kept_code(entry: dict[str, Any], path: Path, where: str) -> Code:
+    """A code of a kept codebook, checked by :func:`_code` when it was kept."""
+    get = entry.get
+    return Code(
+        entry["id"],
+        str(get("label", entry["id"])),
+        str(get("definition", "")),
+        tuple(get("aliases", ())),
+        get("group"),
+        get("nature"),
+        tuple(get("typed_only", ())),
+        tuple(get("written", ())),
+        tuple(get("cased", ())),
+        tuple(get("exclude", ())),
     )
 
 
