@@ -83,3 +83,16 @@ def test_unknown_format_is_a_usage_error(tmp_path) -> None:  # type: ignore[no-u
     result = runner.invoke(app, ["--corpus", str(tmp_path / "c.db"), "docs", "--format", "docx"])
     assert result.exit_code == 2
     assert "docx" in result.stderr
+
+
+def test_the_collector_paused_for_start_up_runs_again_once_the_command_is_loaded() -> None:
+    # vmatrix.__main__ pauses the garbage collector while Python imports; a long command
+    # (ingest, suggest) must not run without it.
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys; gc.disable(); import vmatrix.cli as cli; cli.load_command('docs'); "
+        "sys.exit(0 if gc.isenabled() and gc.get_freeze_count() > 0 else 1)"
+    )
+    assert subprocess.run([sys.executable, "-c", probe]).returncode == 0
