@@ -149,6 +149,25 @@ def to_latex(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _import_rich() -> Any:
+    """rich's console and table, imported with the garbage collector paused: what an import
+    makes lives as long as the process. In a process whose start-up was frozen out of the
+    collector's sight (the command line, see vmatrix.__main__), rich's modules are too."""
+    import gc
+
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        from rich.console import Console
+        from rich.table import Table as RichTable  # noqa: F401  (to_rich's)
+    finally:
+        if running:
+            if gc.get_freeze_count():
+                gc.freeze()
+            gc.enable()
+    return Console
+
+
 def to_rich(table: Table) -> Any:
     """The table for rich. Cells are given as rich Text, not as markup strings: rich
     would parse each string for markup and emoji codes (most of the time a small table
@@ -270,8 +289,7 @@ def render(tables: Table | Sequence[Table], fmt: Format, output: Path | None = N
         if output is None:
             import sys
 
-            from rich.console import Console
-
+            Console = _import_rich()
             # Piped into a file or another program: do not squeeze to 80 columns.
             console = Console() if sys.stdout.isatty() else Console(width=200)
             for table in many:
