@@ -91,19 +91,9 @@ def require_units(analysis: Analysis, matrices: Sequence[Matrix], options: Matri
     """An empty selection is an error that says why, never an empty picture."""
     if any(m.table.units for m in matrices):
         return
+    if not analysis.verbatims or options.where:
+        raise nothing_selected(analysis, options.where, "draw")
     source = "manual codes" if analysis.source == "manual" else "suggestions"
-    if not analysis.verbatims:
-        hint = (
-            "store a coding sheet with `vmatrix validate`"
-            if analysis.source == "manual"
-            else "run `vmatrix suggest`"
-        )
-        raise NothingToShow(f"nothing to draw: the corpus holds no {source}; {hint}")
-    if options.where:
-        raise NothingToShow(
-            f"nothing to draw: no verbatim of the {source} meets {_where(options.where)}; "
-            "loosen the --where conditions"
-        )
     unit = analysis.resolve_unit(options.unit)
     raise NothingToShow(
         f"nothing to draw: no verbatim of the {source} names a {unit}; "
@@ -111,8 +101,21 @@ def require_units(analysis: Analysis, matrices: Sequence[Matrix], options: Matri
     )
 
 
-def _where(where: Sequence[str]) -> str:
-    return " and ".join(f"--where {w}" for w in where)
+def nothing_selected(analysis: Analysis, where: Sequence[str], doing: str) -> NothingToShow:
+    """Why a figure or a report has no verbatim to show: the corpus holds none of its
+    source, or none meets the ``--where`` conditions."""
+    source = "manual codes" if analysis.source == "manual" else "suggestions"
+    if not analysis.verbatims:
+        hint = (
+            "store a coding sheet with `vmatrix validate`, or use the suggestions (--source suggested)"
+            if analysis.source == "manual"
+            else "run `vmatrix suggest`"
+        )
+        return NothingToShow(f"nothing to {doing}: the corpus holds no {source}; {hint}")
+    conditions = " and ".join(f"--where {w}" for w in where)
+    return NothingToShow(
+        f"nothing to {doing}: no verbatim of the {source} meets {conditions}; loosen the --where conditions"
+    )
 
 
 # -- the heat map ------------------------------------------------------------------------

@@ -64,19 +64,10 @@ def build(corpus: Any, codebook: Codebook, options: ReportOptions) -> Report:
     analysis = load(corpus, codebook, options.source)
     conditions = analysis.conditions(options.where)
     selected = analysis.select(conditions)
-    source = "manual codes" if analysis.source == "manual" else "suggestions"
     if not analysis.documents:
         raise NothingToShow("nothing to report: the corpus holds no document; start with `vmatrix ingest`")
     if not selected:
-        if not analysis.verbatims:
-            hint = (
-                "store a coding sheet with `vmatrix validate`, or report the suggestions (--source suggested)"
-                if analysis.source == "manual"
-                else "run `vmatrix suggest`"
-            )
-            raise NothingToShow(f"nothing to report: the corpus holds no {source}; {hint}")
-        where = " and ".join(f"--where {w}" for w in options.where)
-        raise NothingToShow(f"nothing to report: no verbatim of the {source} meets {where}")
+        raise figures.nothing_selected(analysis, options.where, "report")
     analysis.note_counted(selected)
     named = any(v.labels("tool") for v in selected)  # suggestions name the tools suggest found
     unit = options.unit or ("tool" if named else "segment")
