@@ -7,7 +7,9 @@ without seeing the lexicons, and benchmarks/heldout-spoken/ six spoken interview
 written and coded the same way (--set benchmarks/heldout-spoken), and
 benchmarks/heldout-study/ eight interviews written blind in the manner of a published
 study's verbatims (--set benchmarks/heldout-study); benchmarks/dev/ is the development set
-(--set). Do not tune the lexicons to a held-out set: tune on your own
+(--set). benchmarks/validation/ (--set benchmarks/validation) is the validation set: eight
+interviews written and coded blind from the codebook's definitions, for choosing suggest's
+scoring settings, not lexicon words. Do not tune the lexicons to a held-out set: tune on your own
 material, then run this once to see where they stand. The script ingests the interviews
 into a temporary corpus, runs `suggest` (default settings), validates and stores
 codes.csv, and prints, at suggest's default --min-score: `vmatrix evaluate`'s table by
