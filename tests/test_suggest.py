@@ -15,7 +15,16 @@ from vmatrix.coding import lexicon as lexicon_module
 from vmatrix.coding.codebook import load_codebook
 from vmatrix.coding.lexicon import load_lexicon, read_phrases
 from vmatrix.coding.match import Entry, Match
-from vmatrix.coding.suggest import DEFAULT_MIN_SCORE, NEIGHBOURHOOD, Evidence, score, stated, suggest
+from vmatrix.coding.suggest import (
+    CONTRAST_REACH,
+    DEFAULT_MIN_SCORE,
+    NEIGHBOURHOOD,
+    Evidence,
+    contrast,
+    score,
+    stated,
+    suggest,
+)
 from vmatrix.corpus.store import Corpus
 
 runner = CliRunner()
@@ -143,8 +152,8 @@ def test_score_prefers_distinct_terms() -> None:
     assert score([ev(str(i), 3.0) for i in range(20)]) < 1.0
 
 
-def _match(term: str, weight: float, start: int) -> Match:
-    return Match(Entry("localisation", term, weight), start, start + 1)
+def _match(term: str, weight: float, start: int, value: str = "localisation") -> Match:
+    return Match(Entry(value, term, weight), start, start + 1)
 
 
 def _stated_score(matches: list[Match]) -> float:
@@ -457,3 +466,67 @@ def test_ingest_keeps_the_bundled_lexicons_tables_for_the_first_suggest(
     result = runner.invoke(app, ["-C", str(db), "suggest", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)
+
+
+def _secure(start: int) -> list[Match]:
+    """Security said at length: three strong terms in a row."""
+    return [
+        _match(t, 2.0, start + i, "securite") for i, t in enumerate(("sauvegarde", "sécurisé", "piratage"))
+    ]
+
+
+def test_a_value_form_said_in_passing_beside_another_said_at_length_is_dropped() -> None:
+    aside = _match("gagner du temps", 1.0, 12, "fonctionnelle")
+    found = contrast({"fonctionnelle": [aside], "securite": _secure(10)})
+    assert "fonctionnelle" not in found
+    assert found["securite"] == _secure(10)
+    # the order the value forms come in does not matter
+    assert contrast({"securite": _secure(10), "fonctionnelle": [aside]}) == found
+
+
+def test_contrast_keeps_what_is_said_elsewhere_or_with_weight() -> None:
+    aside = _match("gagner du temps", 1.0, 12, "fonctionnelle")
+    elsewhere = _match("plus rapide", 1.0, 12 + CONTRAST_REACH + 5, "fonctionnelle")
+    found = contrast({"fonctionnelle": [aside, elsewhere], "securite": _secure(10)})
+    assert found["fonctionnelle"] == [elsewhere]
+    # beside one strong term (two to one), both are what the passage says
+    said = {"fonctionnelle": [aside], "securite": [_match("sauvegarde", 2.0, 10, "securite")]}
+    assert contrast(said) == said
+    # a rival that does not reach the threshold itself takes nothing away
+    weak = {"fonctionnelle": [aside], "securite": [_match("coffre", 0.5, 10, "securite")]}
+    assert contrast(weak) == weak
+
+
+@pytest.mark.slow
+def test_a_side_remark_is_not_suggested_where_another_value_form_is_said_at_length(tmp_path: Path) -> None:
+    from vmatrix.transcripts.ingest import ingest
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "fonctionnelle.toml").write_text(
+        'value = "fonctionnelle"\ndescription = "one cue"\n[terms]\n"rapide" = 1.0\n', encoding="utf-8"
+    )
+    (tmp_path / "lexicon" / "securite.toml").write_text(
+        'value = "securite"\ndescription = "three strong cues"\n[terms]\n'
+        '"sauvegarde" = 2.0\n"piratage" = 2.0\n"chiffrer" = 2.0\n',
+        encoding="utf-8",
+    )
+    two = load_lexicon(tmp_path / "lexicon", load_codebook(DATA / "codebook.toml"))
+    filler = " ".join(["Nous parlons ici de tout autre chose avec les clients du magasin."] * 3)
+    transcript = tmp_path / "aside.txt"
+    transcript.write_text(
+        "Q : Et le cloud ?\n\nR : La sauvegarde est chiffrée contre le piratage, c'est rapide.\n\n"
+        f"Q : Et ensuite ?\n\nR : La sauvegarde est chiffrée contre le piratage. {filler} "
+        "Et la saisie est plus rapide.\n",
+        encoding="utf-8",
+    )
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        ingest(corpus, [transcript])
+        read_phrases(two, corpus)
+        found = _by_text(suggest(corpus, two, store=False))
+    # « rapide » said in passing beside three cues of security: a side remark
+    assert _lookup(found, "La sauvegarde est chiffrée contre le piratage, c'est") == {"securite"}
+    # said in a passage of its own, it stands
+    assert _lookup(found, "La sauvegarde est chiffrée contre le piratage. Nous") == {
+        "securite",
+        "fonctionnelle",
+    }

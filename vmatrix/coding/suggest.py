@@ -20,6 +20,13 @@ own (one normal term, or two weak ones near each other). A long answer that name
 value form in several places adds them up, but weak cues scattered over it (« le
 soir » here, « papier » three sentences later) no longer do, and the evidence of a
 suggestion is the words that state it. Segments shorter than a passage score as before.
+
+Contrast. Where a passage states several value forms, one of them said in passing beside
+another said at length is a side remark, not what the passage is about: a match whose
+value form gathers, within ``CONTRAST_REACH`` (10) words of it, less than ``CONTRAST`` (a
+third) of the weight another stated value form gathers there is dropped (:func:`contrast`).
+« on gagne du temps » beside three cues of security keeps its own passage elsewhere, but
+not this one; a value form left with no match is not suggested.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weigh
 DEFAULT_MIN_SCORE = 0.35
 NEIGHBOURHOOD = 20  # words either side of a match: its passage (about a spoken sentence each way)
 STATED = -SCALE * math.log(1 - DEFAULT_MIN_SCORE)  # the summed weight S that reaches DEFAULT_MIN_SCORE
+CONTRAST = 1 / 3  # a match outweighed three to one by another value form near it is a side remark
+CONTRAST_REACH = 10  # words either side of a match where CONTRAST compares value forms
 
 
 @dataclass(slots=True)
@@ -217,6 +226,38 @@ def stated(matches: list[Match]) -> list[Match]:
     if kept:
         return kept
     return passages[max(range(len(totals)), key=totals.__getitem__)]
+
+
+def contrast(kept: dict[str, list[Match]]) -> dict[str, list[Match]]:
+    """The stated matches of each value form (``kept``: value form -> its matches that
+    :func:`stated` keeps), less those that are side remarks: a match is dropped when,
+    within ``CONTRAST_REACH`` words of it, another value form stated in the segment
+    gathers more than 1 / ``CONTRAST`` times the weight its own value form gathers there.
+    Value forms left with no match are left out. Forms are compared all at once, on what
+    :func:`stated` kept, so the order they come in does not matter."""
+    rivals = [
+        v for v, matches in kept.items() if _total((m.entry.term, m.entry.weight) for m in matches) >= STATED
+    ]
+    if len(rivals) < 2:
+        return kept
+
+    def near(value: str, lo: int, hi: int) -> float:
+        return _total((o.entry.term, o.entry.weight) for o in kept[value] if o.end >= lo and o.start <= hi)
+
+    contrasted = {}
+    for value, matches in kept.items():
+        if value not in rivals:
+            contrasted[value] = matches
+            continue
+        survivors = []
+        for m in matches:
+            lo, hi = m.start - CONTRAST_REACH, m.end + CONTRAST_REACH
+            rival = max(near(other, lo, hi) for other in rivals if other != value)
+            if near(value, lo, hi) >= CONTRAST * rival:
+                survivors.append(m)
+        if survivors:
+            contrasted[value] = survivors
+    return contrasted
 
 
 def suggest(
@@ -484,8 +525,7 @@ def _suggestions(
         if include_negated or not m.negated:
             by_value.setdefault(m.entry.value, []).append(m)
     found = []
-    for value, matched in by_value.items():
-        kept = stated(matched)
+    for value, kept in contrast({value: stated(matched) for value, matched in by_value.items()}).items():
         value_score = round(_score((m.entry.term, m.entry.weight) for m in kept), 3)
         if value_score < min_score or value_score <= 0:
             continue
