@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from vmatrix.analysis.fisher import fisher_exact_p
 from vmatrix.analysis.units import Analysis, Unit
 from vmatrix.coding.codebook import FACETS
 from vmatrix.errors import UsageError
@@ -212,20 +213,16 @@ def pair_stats(
     *,
     correction: str = "holm",
     alpha: float = 0.05,
-    fisher: Callable[[list[list[int]]], float] | None = None,
 ) -> list[PairStat]:
     """Expected count, lift and Fisher's exact p-value for every pair of labels.
 
     On a symmetric table each unordered pair of distinct labels once, otherwise every
-    cell; pairs with a label that no unit carries are left out. ``fisher`` maps a 2 × 2
-    table to its two-sided p-value (scipy's by default, imported only here).
+    cell; pairs with a label that no unit carries are left out.
     """
     if correction not in CORRECTIONS:
         raise UsageError(f"--correction {correction!r}: choose one of {', '.join(CORRECTIONS)}")
     if not 0 < alpha < 1:
         raise UsageError(f"--alpha {alpha:g}: give a level between 0 and 1, e.g. 0.05")
-    if fisher is None:
-        fisher = _scipy_fisher()
     n = table.units
     pairs = []
     for r, row in enumerate(table.rows):
@@ -241,7 +238,7 @@ def pair_stats(
             testable = 0 < n1 < n and 0 < n2 < n
             p = None
             if testable:
-                p = fisher([[n12, n1 - n12], [n2 - n12, n - n1 - n2 + n12]])
+                p = fisher_exact_p([[n12, n1 - n12], [n2 - n12, n - n1 - n2 + n12]])
             lift = n12 / expected if expected else None
             pairs.append(PairStat(row, col, n1, n2, n12, n, expected, lift, p))
     adjust(pairs, correction)
@@ -265,15 +262,6 @@ def adjust(pairs: list[PairStat], correction: str) -> None:
             pair.p_adjusted = running
         else:
             pair.p_adjusted = pair.p
-
-
-def _scipy_fisher() -> Callable[[list[list[int]]], float]:
-    from scipy.stats import fisher_exact
-
-    def fisher(table: list[list[int]]) -> float:
-        return float(fisher_exact(table, alternative="two-sided")[1])
-
-    return fisher
 
 
 # -- the result and its tables -------------------------------------------------------------
