@@ -104,7 +104,14 @@ def test_terminal_table_needs_rich_but_not_spacy(db: Path, data: Path) -> None:
     assert not found & HEAVY
 
 
-def test_stats_load_scipy_only_when_asked(db: Path, data: Path) -> None:
-    found = imported(db, data, "matrix", "--stats", "--format", "csv")
-    assert "scipy" in found
-    assert "spacy" not in found
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["matrix", "--stats", "--format", "csv"],
+        ["matrix", "--unit", "tool", "--stats", "--correction", "bonferroni", "--format", "json"],
+    ],
+)
+def test_stats_import_no_scipy(db: Path, data: Path, args: list[str]) -> None:
+    found = modules("-C", str(db), *args, "--codebook", str(data / "outputs-codebook.toml"))
+    assert "vmatrix.analysis.fisher" in found  # Fisher's exact test is vmatrix's own
+    assert not {name.split(".")[0] for name in found} & (HEAVY | {"rich"})
