@@ -39,6 +39,25 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "C'est bête, mais je l'avais jamais dit": (set(), {"fonctionnelle"}),
     # « se retrouver avec » is not meeting anyone.
     "On se retrouve avec des erreurs": ({"fonctionnelle"}, {"socialisation"}),
+    # Bénévolence told as a story: credit on trust, prices equal for all, stepping in for a
+    # neighbour for nothing, not pushing a sale, paying on the day, gratitude.
+    "Le grossiste nous a avancé la marchandise": ({"benevolence"}, set()),
+    "Les tarifs sont les mêmes pour tous": ({"benevolence"}, set()),
+    "Mon voisin de stand était malade": ({"benevolence"}, set()),
+    "Ici on pousse personne": ({"benevolence"}, set()),
+    "Les salaires partent le premier du mois": ({"benevolence"}, set()),
+    "Après tout ce qu'il a fait pour nous": ({"benevolence"}, set()),
+    # « se tromper » is a mistake, « le même pour tous » a fact, a disk that « lâche » a failure.
+    "Je me suis trompé dans la commande": (set(), {"benevolence"}),
+    "Le planning est le même pour tous": (set(), {"benevolence"}),
+    "Le disque dur m'a lâché": (set(), {"benevolence"}),
+    # Personnalisation told as a story: made with the family, one's own figures, a seller
+    # who remembers each customer.
+    "Le faire-part, on le prépare avec la famille": ({"personnalisation"}, set()),
+    "Chaque adhérent a son tableau": ({"personnalisation"}, set()),
+    "Le vendeur la connaît, elle a pas à tout réexpliquer": ({"personnalisation"}, set()),
+    # A first name signed is no offer fitted to anyone.
+    "Ils ont signé de leur prénom": (set(), {"personnalisation"}),
 }
 
 
