@@ -58,6 +58,16 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Le vendeur la connaît, elle a pas à tout réexpliquer": ({"personnalisation"}, set()),
     # A first name signed is no offer fitted to anyone.
     "Ils ont signé de leur prénom": (set(), {"personnalisation"}),
+    # Words that name the value form's theme without stating it: a gesture that « s'apprend »,
+    # hands (plural) busy, the chamber of trades by name, a customer at the counter, a tool
+    # tried before buying, customers who like a product, a colleague named.
+    "Le geste, ça s'apprend au poste": (set(), {"epistemique"}),
+    "J'avais les mains dans le plâtre": (set(), {"actualisation"}),
+    "On a monté le dossier avec la chambre de métiers": (set(), {"traditionnelle"}),
+    "Quand on a un client au comptoir": (set(), {"localisation"}),
+    "On a testé deux caisses avant de signer": (set(), {"epistemique"}),
+    "Les clients adorent le nouveau présentoir": (set(), {"hedonique"}),
+    "J'ai un confrère à Dijon": (set(), {"socialisation"}),
 }
 
 
