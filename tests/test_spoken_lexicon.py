@@ -68,6 +68,11 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "On a testé deux caisses avant de signer": (set(), {"epistemique"}),
     "Les clients adorent le nouveau présentoir": (set(), {"hedonique"}),
     "J'ai un confrère à Dijon": (set(), {"socialisation"}),
+    # « quand on est » is no moment chosen; data that arrive by themselves are the tool at
+    # work, not the speaker's autonomy; signing « avec son téléphone » names the device.
+    "Quand on est arrivés dans la zone": (set(), {"localisation"}),
+    "Les relevés arrivent tout seuls": (set(), {"actualisation"}),
+    "Le client signe avec son téléphone": (set(), {"localisation"}),
 }
 
 
