@@ -73,6 +73,12 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Quand on est arrivés dans la zone": (set(), {"localisation"}),
     "Les relevés arrivent tout seuls": (set(), {"actualisation"}),
     "Le client signe avec son téléphone": (set(), {"localisation"}),
+    # Bénévolence said in the negative or through forms the model reads oddly (« elle » as
+    # lui, « raconte » as racont, « défends » as defends): still bénévolence.
+    "Le fleuriste était fermé un mois": ({"benevolence"}, set()),
+    "On leur raconte pas d'histoires": ({"benevolence"}, set()),
+    "Je défends les intérêts du client": ({"benevolence"}, set()),
+    "Changer de fournisseur ? Non, pas après": ({"benevolence"}, set()),
 }
 
 
