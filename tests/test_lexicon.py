@@ -115,3 +115,23 @@ def test_check_warns_of_terms_the_model_misreads(tmp_path: Path) -> None:
     (warning,) = _messages(stdout, "warning")
     assert "term 'confinement': the model reads 'confinemer'" in warning
     assert "not a word the model knows" in warning
+
+
+# The French model reads « elle », « elles » and « eux » as the lemma lui, and « lui » itself
+# as luire: a pattern listing those pronouns must list the lemmas the corpus stores.
+PRONOUN_LEMMAS = {"elle": "lui", "elles": "lui", "eux": "lui", "lui": "luire"}
+
+
+def test_bundled_patterns_list_the_lemmas_the_model_gives_pronouns() -> None:
+    import tomllib
+
+    folder = Path(__file__).resolve().parent.parent / "lexicons" / "fr"
+    missing = []
+    for path in sorted(folder.glob("*.toml")):
+        for pattern in tomllib.loads(path.read_text(encoding="utf-8")).get("patterns", []):
+            for token in pattern["pattern"]:
+                listed = token.get("NORM", {}).get("IN", []) if isinstance(token.get("NORM"), dict) else []
+                for word, lemma in PRONOUN_LEMMAS.items():
+                    if word in listed and lemma not in listed:
+                        missing.append(f"{path.name}: {pattern['name']!r} lists {word!r} without {lemma!r}")
+    assert missing == []

@@ -79,6 +79,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "On leur raconte pas d'histoires": ({"benevolence"}, set()),
     "Je défends les intérêts du client": ({"benevolence"}, set()),
     "Changer de fournisseur ? Non, pas après": ({"benevolence"}, set()),
+    # « lui » is read as the lemma luire.
+    "Le conseiller voit tout de suite ce qui lui convient": ({"personnalisation"}, set()),
 }
 
 
