@@ -7,7 +7,8 @@ without seeing the lexicons, and benchmarks/heldout-spoken/ six spoken interview
 written and coded the same way (--set benchmarks/heldout-spoken), and
 benchmarks/heldout-study/ eight interviews written blind in the manner of a published
 study's verbatims (--set benchmarks/heldout-study); benchmarks/dev/ is the development set
-(--set). benchmarks/validation/ (--set benchmarks/validation) is the validation set: eight
+(--set), with benchmarks/dev-spoken/, dev-study/ and dev-voices/ beside it.
+benchmarks/validation/ (--set benchmarks/validation) is the validation set: eight
 interviews written and coded blind from the codebook's definitions, for choosing suggest's
 scoring settings, not lexicon words. Do not tune the lexicons to a held-out set: tune on your own
 material, then run this once to see where they stand. The script ingests the interviews
