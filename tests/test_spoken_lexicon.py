@@ -88,6 +88,11 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "La communauté de communes a payé": (set(), {"socialisation"}),
     "Mercredi la salle est libre": (set(), {"actualisation"}),
     "En février c'est mort": (set(), {"hedonique"}),
+    # A long acquaintance and customers sent by a grateful one are bénévolence; knowing a
+    # piece of software for years is not.
+    "Cette cliente, je la connais depuis quinze ans": ({"benevolence"}, set()),
+    "Depuis qu'on a réparé son vélo": ({"benevolence"}, set()),
+    "Je connais ce logiciel depuis dix ans": (set(), {"benevolence"}),
 }
 
 
