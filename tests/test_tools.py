@@ -45,6 +45,9 @@ EXPECTED = {
     "La team est soudée": set(),  # "Teams" counts only with its capital
     "Les gars comptent leurs heures": set(),  # "compta" looked for as written: not « comptent »
     "On met tout sur le drive": {"cloud"},  # the spoken name of Google Drive
+    "On a une centaine d'avis Google": {"avis-en-ligne"},  # reviews and the business listing
+    "À mon avis": set(),  # an opinion, not a review
+    "Je les prépare avec ChatGPT": {"intelligence-artificielle"},
     "Les clients passent par le Whats'app": {"messagerie", "boutique-en-ligne"},  # spoken spelling, brand
     "C'est le bon coin pour les clients": set(),  # the right spot, not the platform
     "On revend les chutes sur le bon coin": {"place-de-marche"},  # the platform, as spoken
@@ -149,11 +152,13 @@ def test_tools_are_stored_with_segments_and_drafted_into_matrix_and_table(
     with Corpus(db) as corpus:
         stored = suggested_tools(corpus)
     assert sorted(set().union(*stored.values())) == [
+        "avis-en-ligne",
         "boutique-en-ligne",
         "caisse",
         "cloud",
         "comptabilite",
         "erp",
+        "intelligence-artificielle",
         "messagerie",
         "paiement-securise",
         "place-de-marche",
