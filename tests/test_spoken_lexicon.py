@@ -93,6 +93,21 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Cette cliente, je la connais depuis quinze ans": ({"benevolence"}, set()),
     "Depuis qu'on a réparé son vélo": ({"benevolence"}, set()),
     "Je connais ce logiciel depuis dix ans": (set(), {"benevolence"}),
+    # User value forms told as situations: a child's joy before a new machine, no longer a
+    # slave of the phone (said in the negative), recognised at the market, not alone any
+    # more, trying « pour voir ce que ça donne », people coming from a named town, a worry
+    # eased (« ça les rassure », read « rassur »).
+    "Le jour où on a reçu la nouvelle machine": ({"hedonique"}, set()),
+    "Je ne suis plus l'esclave de mon téléphone": ({"actualisation"}, set()),
+    "On nous reconnaît au marché": ({"sociale"}, set()),
+    "Ça fait du bien de voir qu'on n'est pas tout seul": ({"socialisation"}, set()),
+    "J'ai essayé sur du cuir, sur du bois": ({"epistemique"}, set()),
+    "On a des gens qui viennent de Bordeaux": ({"localisation"}, set()),
+    "Les clientes, ça les rassure": ({"securite"}, set()),
+    # A polite « s'il vous plaît » is no pleasure; customers booking « eux-mêmes » use a
+    # self-service, they do not state their own autonomy.
+    "Envoyez-moi le devis, s'il vous plaît": (set(), {"hedonique"}),
+    "Les clients réservent eux-mêmes en ligne": (set(), {"actualisation"}),
 }
 
 
