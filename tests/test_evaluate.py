@@ -327,3 +327,81 @@ def test_threshold_sweep_matches_one_count_per_threshold() -> None:
         assert threshold.micro == alone.micro
         assert threshold.macro == alone.macro
     assert [t.micro.suggested for t in swept.thresholds][-1] == 0
+
+
+@pytest.fixture
+def terms_path(tmp_path: Path) -> Path:
+    """One document, two segments, three verbatims, suggestions naming their terms.
+
+    codes:     row 2 [0, 10) localisation;  row 3 [10, 20) fonctionnelle;  row 4 [20, 40) securite
+    suggested: s0 localisation 0.8 « à distance » at [2, 5);  s0 fonctionnelle 0.5 « gagner du temps »
+               at [3, 6) (inside row 2);  s1 securite 0.6 « sauvegarde » at [25, 30);  s1 localisation
+               0.4 « à distance » at [22, 24) (inside row 4)
+    """
+    path = tmp_path / "terms.db"
+    with Corpus(path, create=True) as corpus, corpus.transaction():
+        corpus.put_document(Document("d1", "d1", None, "d1.txt", "txt", "utf-8", "0", 8), "x" * 40)
+        corpus.put_segments(
+            "d1", [SegmentRow("d1", i, "R", 20 * i, 20 * i + 20, None, None, 4) for i in range(2)]
+        )
+        corpus.replace_sheet(
+            "sheet.csv",
+            "sheet.csv",
+            "0",
+            [
+                CodeRow("sheet.csv", 2, "d1", 0, 10, ["localisation"]),
+                CodeRow("sheet.csv", 3, "d1", 10, 20, ["fonctionnelle"]),
+                CodeRow("sheet.csv", 4, "d1", 20, 40, ["securite"]),
+            ],
+        )
+
+        def at(term: str, start: int, end: int) -> list[dict[str, object]]:
+            return [{"text": term, "term": term, "start": start, "end": end, "negated": False, "weight": 1.0}]
+
+        corpus.replace_suggestions(
+            ["d1"],
+            ["localisation", "fonctionnelle", "securite"],
+            [
+                SuggestionRow("d1", 0, "localisation", 0.8, at("à distance", 2, 5), "test"),
+                SuggestionRow("d1", 0, "fonctionnelle", 0.5, at("gagner du temps", 3, 6), "test"),
+                SuggestionRow("d1", 1, "securite", 0.6, at("sauvegarde", 25, 30), "test"),
+                SuggestionRow("d1", 1, "localisation", 0.4, at("à distance", 22, 24), "test"),
+            ],
+        )
+    return path
+
+
+def test_terms_are_counted_right_or_wrong_by_the_verbatim_they_stand_in(terms_path: Path) -> None:
+    from vmatrix.coding.evaluate import term_counts
+
+    with Corpus(terms_path) as corpus:
+        counts = term_counts(corpus)
+        strict = term_counts(corpus, min_score=0.5)
+    assert [(c.value, c.term, c.right, c.wrong) for c in counts] == [
+        ("fonctionnelle", "gagner du temps", 0, 1),  # most wrong first, then least right
+        ("localisation", "à distance", 1, 1),
+        ("securite", "sauvegarde", 1, 0),
+    ]
+    assert counts[0].example == "« gagner du temps » (d1 row 2, coded localisation)"
+    assert counts[1].precision == 0.5 and counts[2].example == ""
+    # from 0.5, the localisation suggestion of 0.4 no longer counts
+    assert [(c.term, c.right, c.wrong) for c in strict if c.value == "localisation"] == [("à distance", 1, 0)]
+
+
+def test_cli_terms(terms_path: Path) -> None:
+    done = runner.invoke(app, ["-C", str(terms_path), "evaluate", "--terms", "--top", "2", "-f", "json"])
+    assert done.exit_code == 0, done.output
+    rows = json.loads(done.stdout)
+    assert [(r["term"], r["right"], r["wrong"], r["precision"]) for r in rows] == [
+        ("gagner du temps", 0, 1, 0.0),
+        ("à distance", 1, 1, 0.5),
+    ]
+    assert "3 term(s)" in done.stderr and "2 times right, 2 wrong" in done.stderr
+    both = runner.invoke(app, ["-C", str(terms_path), "evaluate", "--terms", "--tools"])
+    assert both.exit_code != 0 and "--tools and --terms are different reports" in both.stderr
+
+
+def test_cli_terms_without_evidence_says_what_to_run(corpus_path: Path) -> None:
+    done = runner.invoke(app, ["-C", str(corpus_path), "evaluate", "--terms"])
+    assert done.exit_code != 0
+    assert "run `vmatrix suggest` on the coded documents first" in done.stderr

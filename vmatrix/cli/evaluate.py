@@ -52,13 +52,23 @@ def evaluate(
             help="Count every segment of the coded documents, not only the coded segments.",
         ),
     ] = False,
-    top: Annotated[int, typer.Option("--top", min=0, help="How many confusions to list.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many confusions (with --terms: terms) to list.")
+    ] = 10,
     tools: Annotated[
         bool,
         typer.Option(
             "--tools",
             help="Score the tools suggest found against the tools coded (by segment, or by "
             "verbatim with --unit verbatim), instead of the value forms.",
+        ),
+    ] = False,
+    terms: Annotated[
+        bool,
+        typer.Option(
+            "--terms",
+            help="List the lexicon terms the suggestions rest on, by coded verbatim: how often "
+            "each stood where its value form was coded (right) or not (wrong), most wrong first.",
         ),
     ] = False,
     cross_validate: Annotated[
@@ -93,6 +103,12 @@ def evaluate(
     --unit verbatim, by code (against the tools found in the segments it overlaps).
     Codes naming no tool are not counted.
 
+    --terms lists, for each term of the lexicons (or pattern) found in the evidence of
+    suggestions inside coded verbatims, how often the verbatim carried its value form
+    (right) and how often not (wrong), with a wrong one to read: the words that mislead
+    the suggestions on this material, to make weak, fence or drop in a lexicon of your
+    own (--top terms, most wrong first).
+
     --cross-validate K asks whether `vmatrix lexicon learn` would help: the coded
     documents are dealt into K folds, terms are learned from the codes of K-1 folds and
     the held-out fold is suggested again with them (so nothing learned from an interview
@@ -108,8 +124,20 @@ def evaluate(
 
     check_destination(fmt, output)
     book = load_codebook(codebook)
+    chosen = [
+        name
+        for name, on in (("--tools", tools), ("--terms", terms), ("--cross-validate", cross_validate))
+        if on
+    ]
+    if len(chosen) > 1:
+        from vmatrix.errors import UsageError
+
+        raise UsageError(f"{' and '.join(chosen)} are different reports: choose one")
     if tools:
         _tools(unit, doc, coder, top, book, fmt, output)
+        return
+    if terms:
+        _terms(doc, coder, min_score, top, fmt, output)
         return
     if cross_validate is not None:
         _cross_validate(cross_validate, unit.value, coder, min_score or 0.35, top, lexicon, book, fmt, output)
@@ -221,6 +249,44 @@ def _cross_validate(
     err(
         f"{k} folds of {sum(len(f.held_out) for f in result.folds)} coded document(s); "
         "each scored with terms learned from the other folds only."
+    )
+
+
+def _terms(
+    doc: list[str] | None,
+    coders: list[str] | None,
+    min_score: float,
+    top: int,
+    fmt: Format,
+    output: Path | None,
+) -> None:
+    from vmatrix.coding.evaluate import term_counts, term_table
+    from vmatrix.output.render import Table, render
+
+    with open_corpus() as corpus:
+        counts = term_counts(corpus, documents=doc, coders=coders, min_score=min_score)
+    if not counts:
+        from vmatrix.errors import UsageError
+
+        raise UsageError(
+            "no suggestion has evidence inside a coded verbatim: "
+            "run `vmatrix suggest` on the coded documents first"
+        )
+    shown = counts[:top] if top else counts
+    if fmt is Format.json:
+        render(Table([], [], json=[c.to_json() for c in shown]), fmt, output)
+    else:
+        render(
+            term_table(
+                shown, f"Lexicon terms in coded verbatims — {len(shown)} of {len(counts)}, most wrong first"
+            ),
+            fmt,
+            output,
+        )
+    right, wrong = sum(c.right for c in counts), sum(c.wrong for c in counts)
+    err(
+        f"{len(counts)} term(s) in the evidence of suggestions from score {min_score} "
+        f"inside coded verbatims: {right} times right, {wrong} wrong."
     )
 
 

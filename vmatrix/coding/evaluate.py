@@ -251,6 +251,83 @@ def stored_suggestions(corpus: Corpus, documents: list[str]) -> Suggested:
     return found
 
 
+@dataclass
+class TermCount:
+    """How often one term of a value form's lexicon stood in a coded verbatim whose codes
+    carry that value form (``right``) or not (``wrong``), in the suggestions from a score."""
+
+    value: str
+    term: str  # the lexicon term or pattern name the evidence matched
+    right: int = 0
+    wrong: int = 0
+    example: str = ""  # the first wrong one: « words » (document row N, coded ...)
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / (self.right + self.wrong) if self.right + self.wrong else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "term": self.term,
+            "right": self.right,
+            "wrong": self.wrong,
+            "precision": _round(self.precision),
+            "example": self.example,
+        }
+
+
+def term_counts(
+    corpus: Corpus,
+    *,
+    documents: list[str] | None = None,
+    coders: list[str] | None = None,
+    min_score: float = 0.0,
+) -> list[TermCount]:
+    """The lexicon terms the stored suggestions rest on, against the coded verbatims:
+    for every code and every suggestion from ``min_score`` with evidence inside its
+    passage, each term of that evidence counts once, right when the code carries the
+    suggestion's value form, wrong when it does not. Most wrong first: the terms to make
+    weak, fence or drop for this material (``lexicons/README.md``)."""
+    codes = anchored_codes(corpus, documents=documents, coders=coders)
+    counts: dict[tuple[str, str], TermCount] = {}
+    by_segment: dict[tuple[str, int], list[Any]] = {}
+    for row in corpus.suggestions(documents=sorted({c.document_id for c in codes})):
+        if row.score >= min_score:
+            by_segment.setdefault((row.document_id, row.segment), []).append(row)
+    for code in codes:
+        start, end = code.start, code.end
+        segments = corpus.segments(code.document_id)
+        for segment in segments:
+            if segment.end <= start or segment.start >= end:  # type: ignore[operator]
+                continue
+            for row in by_segment.get((code.document_id, segment.index), []):
+                inside: dict[str, str] = {}
+                for e in row.evidence:
+                    if e.get("start") is not None and e["start"] < end and e["end"] > start:  # type: ignore[operator]
+                        inside.setdefault(str(e["term"]), str(e.get("text", "")))
+                right = row.value in code.values
+                for term, words in inside.items():
+                    count = counts.setdefault((row.value, term), TermCount(row.value, term))
+                    if right:
+                        count.right += 1
+                    else:
+                        count.wrong += 1
+                        if not count.example:
+                            coded = ", ".join(code.values)
+                            count.example = f"« {words} » ({code.document_id} row {code.row}, coded {coded})"
+    return sorted(counts.values(), key=lambda c: (-c.wrong, c.right, c.value, c.term))
+
+
+def term_table(counts: Sequence[TermCount], title: str) -> Table:
+    return Table(
+        ["value", "term", "right", "wrong", "precision", "a wrong one"],
+        [[c.value, c.term, c.right, c.wrong, ratio(c.precision), c.example] for c in counts],
+        title=title,
+        numeric={2, 3, 4},
+    )
+
+
 def reported_suggestions(report: SuggestReport) -> Suggested:
     """The suggestions of a :func:`vmatrix.coding.suggest.suggest` run (stored or not)."""
     found: Suggested = {}
