@@ -108,6 +108,12 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # self-service, they do not state their own autonomy.
     "Envoyez-moi le devis, s'il vous plaît": (set(), {"hedonique"}),
     "Les clients réservent eux-mêmes en ligne": (set(), {"actualisation"}),
+    # More situations: eyes that shine, no one to answer to, knowing who did what; parts
+    # that « viennent d'Allemagne » are no customers coming from afar.
+    "Quand elle a vu la vitrine finie": ({"hedonique"}, set()),
+    "Moi j'ai de comptes à rendre à personne": ({"actualisation"}, set()),
+    "Avec le logiciel on sait qui a fait quoi": ({"securite"}, set()),
+    "Nos pièces viennent d'Allemagne": (set(), {"localisation"}),
 }
 
 
