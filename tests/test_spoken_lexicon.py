@@ -114,6 +114,10 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Moi j'ai de comptes à rendre à personne": ({"actualisation"}, set()),
     "Avec le logiciel on sait qui a fait quoi": ({"securite"}, set()),
     "Nos pièces viennent d'Allemagne": (set(), {"localisation"}),
+    "Maintenant je peux dire non à un client": ({"actualisation"}, set()),
+    "On est les seuls à faire ça dans la vallée": ({"sociale"}, set()),
+    "Le lundi on discute à la machine à café": ({"socialisation"}, set()),
+    "J'avais effacé le dossier par erreur": ({"securite"}, set()),
 }
 
 
