@@ -118,6 +118,13 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "On est les seuls à faire ça dans la vallée": ({"sociale"}, set()),
     "Le lundi on discute à la machine à café": ({"socialisation"}, set()),
     "J'avais effacé le dossier par erreur": ({"securite"}, set()),
+    # Set phrases and trades that name no value form: taking into account, telling apart,
+    # an app that opens, a time clock, lawyers as customers.
+    "On prend en considération ce que disent": (set(), {"sociale"}),
+    "Il faut faire la distinction entre les devis": (set(), {"sociale"}),
+    "L'appli s'ouvre dès qu'on allume": (set(), {"epistemique"}),
+    "Le matin chacun passe son badge": (set(), {"securite"}),
+    "Nos clients, c'est surtout des avocats": (set(), {"securite"}),
 }
 
 
