@@ -242,7 +242,8 @@ def contrast(kept: dict[str, list[Match]]) -> dict[str, list[Match]]:
         return kept
 
     def near(value: str, lo: int, hi: int) -> float:
-        return _total((o.entry.term, o.entry.weight) for o in kept[value] if o.end >= lo and o.start <= hi)
+        found = [(o.entry.term, o.entry.weight) for o in kept[value] if o.end >= lo and o.start <= hi]
+        return _total(found) if found else 0.0
 
     contrasted = {}
     for value, matches in kept.items():
@@ -253,7 +254,9 @@ def contrast(kept: dict[str, list[Match]]) -> dict[str, list[Match]]:
         for m in matches:
             lo, hi = m.start - CONTRAST_REACH, m.end + CONTRAST_REACH
             rival = max(near(other, lo, hi) for other in rivals if other != value)
-            if near(value, lo, hi) >= CONTRAST * rival:
+            # the match's own weight is a floor of its value form's there: most matches have
+            # no rival near them, and need no more
+            if m.entry.weight >= CONTRAST * rival or near(value, lo, hi) >= CONTRAST * rival:
                 survivors.append(m)
         if survivors:
             contrasted[value] = survivors
