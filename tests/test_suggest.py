@@ -183,27 +183,37 @@ def test_a_stated_passage_drops_the_stray_weak_cues_of_a_long_answer() -> None:
     )
 
 
-@pytest.mark.slow
-def test_a_long_answer_does_not_add_up_scattered_weak_cues(tmp_path: Path) -> None:
+def _suggested(tmp_path: Path, lexicon_files: dict[str, str], transcript: str) -> dict[str, set[str]]:
+    """The value forms suggested per segment text for ``transcript``, with a lexicon made of
+    ``lexicon_files`` (value form -> the TOML of its file)."""
     from vmatrix.transcripts.ingest import ingest
 
     (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "localisation.toml").write_text(
-        'value = "localisation"\ndescription = "two weak cues"\n[terms]\n"le soir" = 0.5\n"partout" = 0.5\n',
-        encoding="utf-8",
-    )
-    weak = load_lexicon(tmp_path / "lexicon", load_codebook(DATA / "codebook.toml"))
-    filler = " ".join(["Nous parlons ici de tout autre chose avec les clients du magasin."] * 4)
-    transcript = tmp_path / "long.txt"
-    transcript.write_text(
+    for value, toml in lexicon_files.items():
+        (tmp_path / "lexicon" / f"{value}.toml").write_text(toml, encoding="utf-8")
+    lexicon = load_lexicon(tmp_path / "lexicon", load_codebook(DATA / "codebook.toml"))
+    (tmp_path / "interview.txt").write_text(transcript, encoding="utf-8")
+    with Corpus(tmp_path / "c.db", create=True) as corpus:
+        ingest(corpus, [tmp_path / "interview.txt"])
+        read_phrases(lexicon, corpus)
+        return _by_text(suggest(corpus, lexicon, store=False))
+
+
+FILLER = "Nous parlons ici de tout autre chose avec les clients du magasin."
+
+
+@pytest.mark.slow
+def test_a_long_answer_does_not_add_up_scattered_weak_cues(tmp_path: Path) -> None:
+    filler = " ".join([FILLER] * 4)
+    found = _suggested(
+        tmp_path,
+        {
+            "localisation": 'value = "localisation"\ndescription = "two weak cues"\n[terms]\n'
+            '"le soir" = 0.5\n"partout" = 0.5\n'
+        },
         f"Q : Et le matin ?\n\nR : Partout on en parle. {filler} Le soir aussi. {filler}\n\n"
         "Q : Et le reste ?\n\nR : Partout, le soir, on en parle.\n",
-        encoding="utf-8",
     )
-    with Corpus(tmp_path / "c.db", create=True) as corpus:
-        ingest(corpus, [transcript])
-        read_phrases(weak, corpus)
-        found = _by_text(suggest(corpus, weak, store=False))
     assert _lookup(found, "Partout on en parle") == set()
     assert _lookup(found, "Partout, le soir") == {"localisation"}
 
@@ -499,30 +509,18 @@ def test_contrast_keeps_what_is_said_elsewhere_or_with_weight() -> None:
 
 @pytest.mark.slow
 def test_a_side_remark_is_not_suggested_where_another_value_form_is_said_at_length(tmp_path: Path) -> None:
-    from vmatrix.transcripts.ingest import ingest
-
-    (tmp_path / "lexicon").mkdir()
-    (tmp_path / "lexicon" / "fonctionnelle.toml").write_text(
-        'value = "fonctionnelle"\ndescription = "one cue"\n[terms]\n"rapide" = 1.0\n', encoding="utf-8"
-    )
-    (tmp_path / "lexicon" / "securite.toml").write_text(
-        'value = "securite"\ndescription = "three strong cues"\n[terms]\n'
-        '"sauvegarde" = 2.0\n"piratage" = 2.0\n"chiffrer" = 2.0\n',
-        encoding="utf-8",
-    )
-    two = load_lexicon(tmp_path / "lexicon", load_codebook(DATA / "codebook.toml"))
-    filler = " ".join(["Nous parlons ici de tout autre chose avec les clients du magasin."] * 3)
-    transcript = tmp_path / "aside.txt"
-    transcript.write_text(
+    filler = " ".join([FILLER] * 3)
+    found = _suggested(
+        tmp_path,
+        {
+            "fonctionnelle": 'value = "fonctionnelle"\ndescription = "one cue"\n[terms]\n"rapide" = 1.0\n',
+            "securite": 'value = "securite"\ndescription = "three strong cues"\n[terms]\n'
+            '"sauvegarde" = 2.0\n"piratage" = 2.0\n"chiffrer" = 2.0\n',
+        },
         "Q : Et le cloud ?\n\nR : La sauvegarde est chiffrée contre le piratage, c'est rapide.\n\n"
         f"Q : Et ensuite ?\n\nR : La sauvegarde est chiffrée contre le piratage. {filler} "
         "Et la saisie est plus rapide.\n",
-        encoding="utf-8",
     )
-    with Corpus(tmp_path / "c.db", create=True) as corpus:
-        ingest(corpus, [transcript])
-        read_phrases(two, corpus)
-        found = _by_text(suggest(corpus, two, store=False))
     # « rapide » said in passing beside three cues of security: a side remark
     assert _lookup(found, "La sauvegarde est chiffrée contre le piratage, c'est") == {"securite"}
     # said in a passage of its own, it stands

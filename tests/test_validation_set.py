@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from vmatrix.cli import app
+from vmatrix.coding.codebook import load_codebook
 
 SET = Path(__file__).parent.parent / "benchmarks" / "validation"
 runner = CliRunner()
@@ -30,18 +31,6 @@ def test_every_quote_is_found_and_stored(tmp_path: Path) -> None:
 def test_every_value_form_is_coded_at_least_six_times() -> None:
     with (SET / "codes.csv").open(encoding="utf-8") as sheet:
         counts = Counter(value for row in csv.DictReader(sheet) for value in row["values"].split(";"))
-    forms = {
-        "fonctionnelle",
-        "personnalisation",
-        "localisation",
-        "sociale",
-        "hedonique",
-        "epistemique",
-        "actualisation",
-        "socialisation",
-        "traditionnelle",
-        "securite",
-        "benevolence",
-    }
+    forms = set(load_codebook().value_ids)
     assert set(counts) == forms
     assert min(counts.values()) >= 6
