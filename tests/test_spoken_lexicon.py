@@ -125,6 +125,11 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "L'appli s'ouvre dès qu'on allume": (set(), {"epistemique"}),
     "Le matin chacun passe son badge": (set(), {"securite"}),
     "Nos clients, c'est surtout des avocats": (set(), {"securite"}),
+    # Beyond opening hours: the customer books at an hour of their own, while the shop is shut.
+    "Les clients réservent le soir, tranquillement": ({"localisation"}, set()),
+    # opening days, and the manager's own evening order, say nothing of it
+    "Le magasin est fermé le lundi": (set(), {"localisation"}),
+    "On commande le soir chez le grossiste": (set(), {"localisation"}),
 }
 
 
