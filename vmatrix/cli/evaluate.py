@@ -53,7 +53,8 @@ def evaluate(
         ),
     ] = False,
     top: Annotated[
-        int, typer.Option("--top", min=0, help="How many confusions (with --terms: terms) to list.")
+        int,
+        typer.Option("--top", min=0, help="How many confusions to list (with --terms: terms, 0 for all)."),
     ] = 10,
     tools: Annotated[
         bool,

@@ -289,33 +289,31 @@ def term_counts(
     passage, each term of that evidence counts once, right when the code carries the
     suggestion's value form, wrong when it does not. Most wrong first: the terms to make
     weak, fence or drop for this material (``lexicons/README.md``)."""
-    codes = anchored_codes(corpus, documents=documents, coders=coders)
-    counts: dict[tuple[str, str], TermCount] = {}
-    by_segment: dict[tuple[str, int], list[Any]] = {}
+    codes = anchored_codes(corpus, documents=documents, coders=coders, summaries=True)
+    # Evidence offsets are the document's: a suggestion's words lie inside a code or not,
+    # whichever segment they were found in.
+    by_document: dict[str, list[Any]] = {}
     for row in corpus.suggestions(documents=sorted({c.document_id for c in codes})):
         if row.score >= min_score:
-            by_segment.setdefault((row.document_id, row.segment), []).append(row)
+            by_document.setdefault(row.document_id, []).append(row)
+    counts: dict[tuple[str, str], TermCount] = {}
     for code in codes:
         start, end = code.start, code.end
-        segments = corpus.segments(code.document_id)
-        for segment in segments:
-            if segment.end <= start or segment.start >= end:  # type: ignore[operator]
-                continue
-            for row in by_segment.get((code.document_id, segment.index), []):
-                inside: dict[str, str] = {}
-                for e in row.evidence:
-                    if e.get("start") is not None and e["start"] < end and e["end"] > start:  # type: ignore[operator]
-                        inside.setdefault(str(e["term"]), str(e.get("text", "")))
-                right = row.value in code.values
-                for term, words in inside.items():
-                    count = counts.setdefault((row.value, term), TermCount(row.value, term))
-                    if right:
-                        count.right += 1
-                    else:
-                        count.wrong += 1
-                        if not count.example:
-                            coded = ", ".join(code.values)
-                            count.example = f"« {words} » ({code.document_id} row {code.row}, coded {coded})"
+        for row in by_document.get(code.document_id, []):
+            inside: dict[str, str] = {}
+            for e in row.evidence:
+                if e.get("start") is not None and e["start"] < end and e["end"] > start:  # type: ignore[operator]
+                    inside.setdefault(str(e["term"]), str(e.get("text", "")))
+            right = row.value in code.values
+            for term, words in inside.items():
+                count = counts.setdefault((row.value, term), TermCount(row.value, term))
+                if right:
+                    count.right += 1
+                else:
+                    count.wrong += 1
+                    if not count.example:
+                        coded = ", ".join(code.values)
+                        count.example = f"« {words} » ({code.document_id} row {code.row}, coded {coded})"
     return sorted(counts.values(), key=lambda c: (-c.wrong, c.right, c.value, c.term))
 
 
