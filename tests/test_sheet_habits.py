@@ -330,3 +330,14 @@ def test_headers_as_researchers_write_them(db: Path, tmp_path: Path) -> None:
     )
     result = check(db, [sheet], dry_run=True)
     assert result.ok and not result.findings, result.findings
+
+
+def test_a_header_giving_two_names_of_one_column(db: Path, tmp_path: Path) -> None:
+    header = ["Entretien", "Extrait / verbatim", "Forme de valeur", "Outil ou dispositif", "Verbatim - note"]
+    sheet = write_sheet(tmp_path / "s.csv", [["1", QUOTE, "localisation", "site web", "relu"]], header)
+    result = check(db, [sheet], dry_run=True)
+    assert result.ok, result.findings
+    (anchor,) = result.anchors
+    assert anchor.document == "entretien-01"
+    # Two fields named in one header are no column of either: it is ignored, with a warning.
+    assert [f.message for f in codes_of(result, "unknown-column")] == ["column 'Verbatim - note' ignored"]

@@ -142,8 +142,21 @@ def read_coding_sheet(path: Path, *, sheet: str | None = None, encoding: str | N
 
 
 def _matchable(header: str) -> str:
-    """A header without what it says in parentheses: "Valeurs (Ervasti)", "Forme(s) de valeur"."""
-    return re.sub(r"\([^()]*\)", "", header).strip() or header.strip()
+    """A header without what it says in parentheses: "Valeurs (Ervasti)", "Forme(s) de valeur";
+    one that gives two names of one column ("Extrait / verbatim", "Outil ou dispositif")
+    is read as the first name the column has."""
+    bare = re.sub(r"\([^()]*\)", "", header).strip() or header.strip()
+    parts = [p for p in _HEADER_ALTERNATIVES.split(bare) if p.strip()]
+    if len(parts) > 1:
+        known = [p for p in parts if header_key(p) in _FIELD_OF]
+        if known and len({_FIELD_OF[header_key(p)] for p in known}) == 1:
+            return known[0]
+    return bare
+
+
+_FIELD_OF = {header_key(alias): name for name, names in FIELDS.items() for alias in names}
+# Between two names of one column: "Extrait / verbatim", "Verbatim - citation", "Outil ou dispositif".
+_HEADER_ALTERNATIVES = re.compile(r"\s*[/|]\s*|\s+[-–—]\s+|\s+ou\s+", re.IGNORECASE)
 
 
 # Fields a sheet may spread over several columns ("Valeur 1", "Valeur 2"; "Outils" twice):
