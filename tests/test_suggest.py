@@ -528,3 +528,27 @@ def test_a_side_remark_is_not_suggested_where_another_value_form_is_said_at_leng
         "securite",
         "fonctionnelle",
     }
+
+
+@pytest.mark.slow
+def test_the_header_before_the_first_turn_is_not_coded(tmp_path: Path) -> None:
+    transcript = tmp_path / "entretien-7.txt"
+    transcript.write_text(
+        "Entretien 7\nRéalisé le 19/03/2024, à distance, durée : 1h05\n\n"
+        "Interviewé : Mme Bernard, gérante, qui veut gagner du temps\n\n"
+        "Q : Vous travaillez comment ?\n\nR : Surtout à distance.\n\n"
+        "Q : Et alors ?\n\nR : On peut gagner du temps.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(app, ["-C", db, "ingest", str(transcript)]).exit_code == 0
+    result = runner.invoke(app, ["-C", db, "suggest", "--format", "json", *OPTIONS])
+    assert result.exit_code == 0, result.stderr
+    coded = {s["text"]: {v["value"] for v in s["suggestions"]} for s in json.loads(result.stdout)}
+    assert coded == {"Surtout à distance.": {"localisation"}, "On peut gagner du temps.": {"fonctionnelle"}}
+    assert "2 segment(s) before the first speaker turn left out as a header" in result.stderr
+    docs = runner.invoke(app, ["-C", db, "docs", "7", "--format", "csv"])
+    roles = [row["role"] for row in csv.DictReader(io.StringIO(docs.stdout))]
+    assert roles == ["header", "header", "interviewer", "", "interviewer", ""]
+    kept = runner.invoke(app, ["-C", db, "suggest", "--format", "json", "--include-interviewer", *OPTIONS])
+    assert len(json.loads(kept.stdout)) == 4

@@ -27,8 +27,8 @@ def docs(
     """List the documents: id, label, attributes, words, segments, speakers, encoding.
 
     With a document, list its segments as ingest cut them — speaker, whether suggest
-    takes them for the interviewer's, time, offsets, words and text — to check the
-    speaker turns before coding.
+    takes them for the interviewer's or for the header before the first turn, time,
+    offsets, words and text — to check the speaker turns before coding.
 
     Example: vmatrix docs --format csv --output documents.csv; vmatrix docs entretien-10
     """
@@ -80,19 +80,25 @@ def docs(
 def _segments(typed: str, fmt: Format) -> Any:
     from vmatrix.corpus.documents import require_documents
     from vmatrix.output.render import Table
-    from vmatrix.transcripts.segment import interviewers
+    from vmatrix.transcripts.segment import front_matter, interviewers
 
     with open_corpus() as corpus:
         (doc_id,) = require_documents(corpus, [typed])
         text = corpus.text(doc_id)
         segments = corpus.segments(doc_id)
-    asking = interviewers((s.speaker, text[s.start : s.end]) for s in segments)
+    first = front_matter([s.speaker for s in segments])
+    header = {s.index for s in segments[:first]}
+    asking = interviewers((s.speaker, text[s.start : s.end]) for s in segments[first:])
     full = fmt is not Format.table
+
+    def role(s: Any) -> str:
+        return "header" if s.index in header else "interviewer" if s.speaker in asking else ""
+
     rows = [
         [
             s.index,
             s.speaker or "",
-            "interviewer" if s.speaker in asking else "",
+            role(s),
             "" if s.t_start is None else _clock(s.t_start),
             s.start,
             s.end,
@@ -105,7 +111,8 @@ def _segments(typed: str, fmt: Format) -> Any:
         {
             "segment": s.index,
             "speaker": s.speaker,
-            "interviewer": s.speaker in asking,
+            "interviewer": s.speaker in asking and s.index not in header,
+            "header": s.index in header,
             "t_start": s.t_start,
             "t_end": s.t_end,
             "start": s.start,

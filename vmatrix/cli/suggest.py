@@ -48,7 +48,7 @@ def suggest(
         typer.Option(
             "--include-interviewer",
             help="Also suggest for the interviewer's turns (Q, Intervieweur, or the speaker "
-            "who mostly asks questions).",
+            "who mostly asks questions) and for the header before the first speaker turn.",
         ),
     ] = False,
     lexicon: LexiconOption = None,
@@ -148,6 +148,12 @@ def _suggest(
             f", {report.interviewer_segments:,} interviewer turn(s) left out "
             f"({'; '.join(report.interviewers)}; --include-interviewer to keep them)"
             if report.interviewer_segments
+            else ""
+        )
+        + (
+            f", {report.header_segments:,} segment(s) before the first speaker turn left out as a "
+            "header (title, date, place; `vmatrix docs DOC` shows them, --include-interviewer keeps them)"
+            if report.header_segments
             else ""
         )
         + f"); tools named in {report.tool_segments:,} segment(s); "

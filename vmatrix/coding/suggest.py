@@ -54,7 +54,7 @@ from vmatrix.coding.tools import ToolLexicon
 from vmatrix.corpus.documents import require_documents
 from vmatrix.corpus.store import Corpus, SegmentRow, SuggestionRow, ToolRow
 from vmatrix.errors import CorpusError, UsageError
-from vmatrix.transcripts.segment import interviewers
+from vmatrix.transcripts.segment import front_matter, interviewers
 
 SCALE = 2.0  # k in 1 − exp(−S / k)
 REPEAT = 0.5  # a term found n times weighs (1 + REPEAT × ln n) times its weight
@@ -159,6 +159,7 @@ class SuggestReport:
     negated: int = 0
     interviewer_segments: int = 0  # segments with matches left out as the interviewer's
     interviewers: list[str] = field(default_factory=list)  # the speakers taken for interviewers
+    header_segments: int = 0  # segments with matches left out as a document's front matter
     lexicon: str = ""
     # (document, segment) -> the tools it names, for every segment naming one, with a
     # suggestion or not (what is stored); see also vmatrix.coding.tools.suggested_tools
@@ -429,14 +430,20 @@ def _suggest_document(
     the tools its segments name (an answer naming none: its question's) when ``tools``
     (the tool lexicon, its matches per segment and the rows to store) is given."""
     report.words += sum(s.words for s in segments)
+    header = 0 if include_interviewer else front_matter([s.speaker for s in segments])
     asking = (
-        set() if include_interviewer else interviewers((s.speaker, text[s.start : s.end]) for s in segments)
+        set()
+        if include_interviewer
+        else interviewers((s.speaker, text[s.start : s.end]) for s in segments[header:])
     )
     tool_matches = tools[1] if tools is not None else [[] for _ in segments]
     asked: list[ToolSuggestion] = []  # the tools the last question named
     for position, (segment, matches, named) in enumerate(
         zip(segments, found, tool_matches, strict=True), first
     ):
+        if position - first < header:
+            report.header_segments += bool(matches or named)
+            continue
         tools_named: list[ToolSuggestion] = []
         if tools is not None:
             if segment.speaker in asking:

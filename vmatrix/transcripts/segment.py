@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -155,6 +155,22 @@ def interviewers(turns: Iterable[tuple[str | None, str]]) -> set[str]:
     if ratio[best] >= 0.5 and ratio[best] - ratio[second] >= 0.25 and words[best] < 0.5 * sum(words.values()):
         return {best}
     return set()
+
+
+def front_matter(speakers: Sequence[str | None]) -> int:
+    """How many segments open a document before its speaker turns begin: the title, the
+    date and place, who was interviewed, a table of particulars — the researcher's
+    writing, not speech.
+
+    They are the segments before the first turn of a speaker who speaks twice or more, so
+    a label used once at the top (« Interviewé : Mme Bernard, gérante ») is one of them;
+    a document where nobody speaks twice has none.
+    """
+    turns = Counter(speaker for speaker in speakers if speaker is not None)
+    for index, speaker in enumerate(speakers):
+        if speaker is not None and turns[speaker] >= 2:
+            return index
+    return 0
 
 
 @dataclass
