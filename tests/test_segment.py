@@ -41,6 +41,10 @@ def turns(text: str) -> list[tuple[str | None, str]]:
         ("R (rires) : Oui.", "R", "Oui."),
         ("12'45'' R : Oui.", "R", "Oui."),
         ("00:12:45\tR\tOui.", "R", "Oui."),
+        ("Enquêteur – Pouvez-vous vous présenter ?", "Enquêteur", "Pouvez-vous vous présenter ?"),
+        ("ENQUÊTRICE - Et le site ?", "ENQUÊTRICE", "Et le site ?"),
+        ("M. ROBERT – Je dirige une imprimerie.", "M. ROBERT", "Je dirige une imprimerie."),
+        ("Sophie Roux — Oui.", "Sophie Roux", "Oui."),
     ],
 )
 def test_speaker_labels(line: str, speaker: str, said: str) -> None:
@@ -62,6 +66,9 @@ def test_speaker_labels(line: str, speaker: str, said: str) -> None:
         "00:12 : on reprend.",
         "– Le site : c’est la vitrine.",
         "Date\t14 mars 2024",
+        "Le Site Internet – c’est la vitrine.",
+        "Bonjour Madame – merci d’être venue.",
+        "Facebook – on y met des photos.",
     ],
 )
 def test_sentences_with_colons_are_not_labels(line: str) -> None:

@@ -260,8 +260,8 @@ def match_label(line: str) -> Label | None:
     if key in _NOT_SPEAKERS or not _LETTER.search(speaker):
         return None  # "00:12 : ..." is a time, not a speaker
     known = _known(speaker)
-    if sep not in (":", "：", "\t") and not (known and len(role_key(speaker)) <= 2):
-        # "Q." and "R -" only for the one-letter interview labels.
+    if sep not in (":", "：", "\t") and not (known and len(role_key(speaker)) <= 2) and not _dashed(speaker, sep):
+        # "Q." and "R -" for the one-letter interview labels, a dash after a role or a name.
         return None
     if speaker[0].islower() and not known:
         return None
@@ -269,6 +269,17 @@ def match_label(line: str) -> Label | None:
         return None
     stamp = _stamp_seconds(found["ts"] or found["ts2"])
     return Label(speaker, found.end(), stamp, known)
+
+
+def _dashed(speaker: str, sep: str) -> bool:
+    """A role or a full name before a dash, « Enquêteur – Pouvez-vous... », « M. ROBERT – Je
+    dirige... »; not a sentence that opens with capitals, « Le Site – c'est la vitrine »."""
+    if sep not in "-–—":
+        return False
+    first = fold(speaker.split()[0]).rstrip(",")
+    if first in _DETERMINERS or first in _NOT_SPEAKERS:
+        return False
+    return _known(speaker) or _name_like(speaker)
 
 
 def _name_like(label: str) -> bool:
