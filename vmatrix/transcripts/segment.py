@@ -260,8 +260,9 @@ def match_label(line: str) -> Label | None:
     if key in _NOT_SPEAKERS or not _LETTER.search(speaker):
         return None  # "00:12 : ..." is a time, not a speaker
     known = _known(speaker)
-    if sep not in (":", "：", "\t") and not (known and len(role_key(speaker)) <= 2) and not _dashed(speaker, sep):
-        # "Q." and "R -" for the one-letter interview labels, a dash after a role or a name.
+    # "Q." and "R -" for the one-letter labels; a dash after a role or a name too.
+    short = known and len(role_key(speaker)) <= 2
+    if sep not in (":", "：", "\t") and not short and not _dashed(speaker, sep):
         return None
     if speaker[0].islower() and not known:
         return None
