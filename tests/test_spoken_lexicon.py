@@ -130,6 +130,35 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # opening days, and the manager's own evening order, say nothing of it
     "Le magasin est fermé le lundi": (set(), {"localisation"}),
     "On commande le soir chez le grossiste": (set(), {"localisation"}),
+    # « mettre en avant », « trois semaines avant » and « avant nous » (a rank) open no
+    # before/now story; « avant nous on notait » does.
+    "On a mis les producteurs en avant": (set(), {"fonctionnelle"}),
+    "Pour les mariages il faut commander trois semaines avant": (set(), {"fonctionnelle"}),
+    "Les concurrents y sont allés avant nous": (set(), {"fonctionnelle"}),
+    "Avant nous on notait les rendez-vous": ({"fonctionnelle"}, set()),
+    # « il faut aller » says where to go; « il fallait rappeler » is the chore of before.
+    "C'est la boulangerie où il faut aller": (set(), {"fonctionnelle"}),
+    "Il fallait rappeler chaque patient": ({"fonctionnelle"}, set()),
+    # A duration alone is no task made faster: someone arriving in ten minutes.
+    "J'ai appelé le plombier, en dix minutes": (set(), {"fonctionnelle"}),
+    "La facture, je la fais en deux minutes": ({"fonctionnelle"}, set()),
+    # « ça marche bien » of posts is success; of the software, it works.
+    "Les photos du chien, ça marche bien": (set(), {"fonctionnelle"}),
+    "Le logiciel marche bien": ({"fonctionnelle"}, set()),
+    # « retaper une ferme » is renovating, « retaper les commandes » typing again.
+    "Ils ont retapé une ferme": (set(), {"fonctionnelle"}),
+    "Je devais retaper les commandes": ({"fonctionnelle"}, set()),
+    # Apprentices progressing faster are learning, not a task sped up.
+    "Avec les vidéos, les apprentis progressent plus vite": ({"epistemique"}, {"fonctionnelle"}),
+    # A part « sur un avion » is mounted on it; one reads mail « dans le train ».
+    "Ce qu'on usine finit sur un avion": (set(), {"localisation"}),
+    "Je lis mes mails dans le train": ({"localisation"}, set()),
+    # « le week-end » alone is leisure as often as use at any time; « même le week-end » is it.
+    "Le week-end je fais de la rando": (set(), {"localisation"}),
+    "Les gens réservent même le week-end": ({"localisation"}, set()),
+    # Back-and-forth mails are exchanges, not trips.
+    "Pour une étiquette c'était dix allers-retours par mail": (set(), {"localisation"}),
+    "Je faisais trois allers-retours au dépôt": ({"localisation"}, set()),
 }
 
 
