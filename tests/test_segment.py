@@ -402,3 +402,23 @@ def test_a_time_line_before_a_speaker_line_opens_the_turn() -> None:
 def test_a_greeting_alone_on_a_line_is_not_a_speaker() -> None:
     text = "Q : Vous êtes là ?\nR : Oui.\nBonjour Madame\nJe vous attendais.\nQ : Bien."
     assert [s for s, _ in turns(text)] == ["Q", "R", "Q"]
+
+
+def test_a_header_naming_a_role_is_one_segment_without_a_speaker() -> None:
+    text = (
+        "ENTRETIEN 7\nExpert – Conseillère numérique, CCI\n"
+        "Interviewé : Mme Bernard, gérante\n\n"
+        "E : Bonjour.\nMme Bernard : Bonjour.\nE : On commence ?\nMme Bernard : Oui."
+    )
+    assert turns(text) == [
+        (None, "ENTRETIEN 7\nExpert – Conseillère numérique, CCI\nInterviewé : Mme Bernard, gérante"),
+        ("E", "Bonjour."),
+        ("Mme Bernard", "Bonjour."),
+        ("E", "On commence ?"),
+        ("Mme Bernard", "Oui."),
+    ]
+
+
+def test_one_question_before_many_answers_is_no_header() -> None:
+    text = "Q : Qu’est-ce que ça a changé ?\n\nR : Ça va plus vite.\n\nR : On se voit plus."
+    assert [s for s, _ in turns(text)] == ["Q", "R", "R"]

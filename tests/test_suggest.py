@@ -546,9 +546,9 @@ def test_the_header_before_the_first_turn_is_not_coded(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     coded = {s["text"]: {v["value"] for v in s["suggestions"]} for s in json.loads(result.stdout)}
     assert coded == {"Surtout à distance.": {"localisation"}, "On peut gagner du temps.": {"fonctionnelle"}}
-    assert "2 segment(s) before the first speaker turn left out as a header" in result.stderr
+    assert "1 segment(s) before the first speaker turn left out as a header" in result.stderr
     docs = runner.invoke(app, ["-C", db, "docs", "7", "--format", "csv"])
     roles = [row["role"] for row in csv.DictReader(io.StringIO(docs.stdout))]
-    assert roles == ["header", "header", "interviewer", "", "interviewer", ""]
+    assert roles == ["header", "interviewer", "", "interviewer", ""]
     kept = runner.invoke(app, ["-C", db, "suggest", "--format", "json", "--include-interviewer", *OPTIONS])
-    assert len(json.loads(kept.stdout)) == 4
+    assert len(json.loads(kept.stdout)) == 3

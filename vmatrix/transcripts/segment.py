@@ -162,13 +162,15 @@ def front_matter(speakers: Sequence[str | None]) -> int:
     date and place, who was interviewed, a table of particulars — the researcher's
     writing, not speech.
 
-    They are the segments before the first turn of a speaker who speaks twice or more, so
-    a label used once at the top (« Interviewé : Mme Bernard, gérante ») is one of them;
-    a document where nobody speaks twice has none.
+    They are the segments before the first question or the first turn of a speaker who
+    speaks twice or more, so a label used once at the top (« Interviewé : Mme Bernard,
+    gérante ») is one of them; a document where nobody speaks twice has none.
     """
     turns = Counter(speaker for speaker in speakers if speaker is not None)
+    if max(turns.values(), default=0) < 2:
+        return 0
     for index, speaker in enumerate(speakers):
-        if speaker is not None and turns[speaker] >= 2:
+        if speaker is not None and (turns[speaker] >= 2 or role_key(speaker) in _INTERVIEWER_ROLES):
             return index
     return 0
 
@@ -356,7 +358,22 @@ def _speaker_turns(text: str) -> list[Segment] | None:
                 next_stamp if label and label.timestamp is not None else None,
             )
         )
-    return _unlabelled_answers(text, segments)
+    return _unlabelled_answers(text, _one_header(text, segments))
+
+
+def _one_header(text: str, segments: list[Segment]) -> list[Segment]:
+    """The document's header (see :func:`front_matter`) as one segment without a speaker:
+    « Expert – Conseillère numérique, CCI » or « Interviewé : Mme Bernard » among its
+    lines names nobody who speaks."""
+    first = front_matter([s.speaker for s in segments])
+    if first == 0 or (first == 1 and segments[0].speaker is None):
+        return segments
+    start, end = _trim(text, 0, segments[first - 1].end)
+    header = Segment(0, start, end, None)
+    rest = segments[first:]
+    for index, segment in enumerate(rest, 1):
+        segment.index = index
+    return [header, *rest]
 
 
 def _unlabelled_answers(text: str, segments: list[Segment]) -> list[Segment]:
