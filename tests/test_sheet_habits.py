@@ -341,3 +341,34 @@ def test_a_header_giving_two_names_of_one_column(db: Path, tmp_path: Path) -> No
     assert anchor.document == "entretien-01"
     # Two fields named in one header are no column of either: it is ignored, with a warning.
     assert [f.message for f in codes_of(result, "unknown-column")] == ["column 'Verbatim - note' ignored"]
+
+
+def test_a_quote_without_the_transcribers_marks_is_found_and_cited_without_them(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from vmatrix.cli import app
+
+    said = (
+        "R : Ils sont fiers (rires), ça donne une image moderne. [00:02:10] Et ils gagnent "
+        "du temps [inaudible] sur les relances."
+    )
+    db = make_corpus(tmp_path / "c.db", {"entretien-01": said})
+    typed = "Ils sont fiers, ça donne une image moderne. Et ils gagnent du temps sur les relances."
+    kept = "Ils sont fiers (rires), ça donne une image moderne."
+    sheet = write_sheet(
+        tmp_path / "s.csv",
+        [["1", typed, "sociale"], ["1", kept, "hedonique"]],
+        ["document", "quote", "values"],
+    )
+    result = check(db, [sheet])
+    assert result.ok and not result.findings, result.findings  # found as typed, no approximation
+    assert [a.kind for a in result.anchors] == ["folded", "exact"]
+    quoted = CliRunner().invoke(
+        app, ["--corpus", str(db), "quote", "-f", "json", "--codebook", str(CODEBOOK)]
+    )
+    by_value = {q["values"][0]: q for q in json.loads(quoted.stdout)}
+    assert "[00:02:10]" in by_value["sociale"]["text"]  # the transcript's passage, exactly
+    assert by_value["sociale"]["cited"] == typed.rstrip(".")
+    assert by_value["hedonique"]["cited"] in ("", kept)  # a mark the quote kept stays

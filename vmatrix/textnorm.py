@@ -31,6 +31,16 @@ INVISIBLE = (
     "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 
+# A transcriber's marks inside speech: a time (« [00:12:31] », « (12:31) ») and what was
+# not words (« (rires) », « [inaudible] », « [chevauchement] »). A coding sheet's quote
+# often leaves them out, and a paper quotes it without them.
+TRANSCRIPTION_MARKS = re.compile(
+    r"[\[(](?:\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+    r"|(?:rires?|rit|sourires?|inaudibles?|inaud\.|incompréhensibles?|incomp\.|silence|pause"
+    r"|hésitation|blanc|chevauchement|toux|soupirs?|bruits?|coupure)(?:[ \u00a0][^\[\]()\n]{0,30})?)[\])]",
+    re.IGNORECASE,
+)
+
 _MODEL_TABLE = str.maketrans({**{c: "'" for c in APOSTROPHES}, **{c: " " for c in SPACES}})
 _FOLD_TABLE = str.maketrans(
     {

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from vmatrix.analysis.units import Analysis, Condition, Verbatim, natural_key
 from vmatrix.coding.codebook import FACET_COLUMNS
 from vmatrix.table import Table, latex_escape
-from vmatrix.textnorm import CONTROLS, one_paragraph
+from vmatrix.textnorm import CONTROLS, TRANSCRIPTION_MARKS, fold, one_paragraph
 
 
 @dataclass
@@ -56,14 +56,32 @@ class QuoteQuery:
 _MARK_PARTS = ("(", "[", "…", "...")
 
 
+class _Cut(NamedTuple):
+    text: str
+    end: int
+
+
 def cut_as_typed(text: str, quote: str, start: int, end: int) -> Any:
     """The citation as the sheet cut it (see :func:`vmatrix.corpus.anchor.cited_form`), or
-    None; a quote without any editorial mark is its span, found without loading anchoring."""
-    if not quote or not any(part in quote for part in _MARK_PARTS):
-        return None
-    from vmatrix.corpus.anchor import cited_form
+    None; a quote without any editorial mark is its span, found without loading anchoring.
+    The transcriber's marks the quote left out (« [00:12:31] », « (rires) ») stay out."""
+    cut = None
+    if quote and any(part in quote for part in _MARK_PARTS):
+        from vmatrix.corpus.anchor import cited_form
 
-    return cited_form(text, quote, start, end)
+        cut = cited_form(text, quote, start, end)
+    shown = cut.text if cut else text[start:end]
+    typed = fold(quote)
+    left_out = [m for m in TRANSCRIPTION_MARKS.finditer(shown) if fold(m.group(0)) not in typed]
+    if not left_out:
+        return cut
+    for mark in reversed(left_out):
+        before = shown[: mark.start()].rstrip(" \t\u00a0\u202f")
+        after = shown[mark.end() :]
+        if before and after[:1] not in (" ", "\n", ".", ",", ";", ":", "!", "?", "…", ""):
+            after = " " + after
+        shown = before + after
+    return _Cut(shown.strip(), cut.end if cut else end)
 
 
 def select(analysis: Analysis, query: QuoteQuery) -> tuple[list[Verbatim], int]:

@@ -34,7 +34,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from vmatrix.corpus.store import Corpus
-from vmatrix.textnorm import fold
+from vmatrix.textnorm import TRANSCRIPTION_MARKS, fold
 
 CONTEXT_CHARS = 40
 # Fuzzy anchors below this similarity (0-100, on folded text) are not anchors.
@@ -182,12 +182,14 @@ class Finder:
 
     @cached_property
     def folded_turns(self) -> Folded | None:
-        """The folded text without what lies between turns: a quote of an exchange that
-        drops "M. Robin :" is found (offsets are unchanged, the labels become spaces)."""
-        if not self.between_turns:
+        """The folded text without what lies between turns and without the transcriber's
+        marks: a quote of an exchange that drops "M. Robin :", or one that drops
+        "[00:12:31]" or "(rires)", is found (offsets are unchanged, they become spaces)."""
+        marks = [m.span() for m in TRANSCRIPTION_MARKS.finditer(self.text)]
+        if not self.between_turns and not marks:
             return None
         chars = list(self.text)
-        for start, end in self.between_turns:
+        for start, end in (*self.between_turns, *marks):
             chars[start:end] = " " * (end - start)
         return fold_for_matching("".join(chars))
 
