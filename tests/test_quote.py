@@ -166,3 +166,29 @@ def test_terminal_context_is_one_paragraph(db: Path, data: Path) -> None:
     shown = console.file.getvalue()  # type: ignore[attr-defined]
     assert "« On gagne du temps" in shown
     assert all("  " not in line for line in shown.splitlines() if "«" in line)
+
+
+def test_quotes_follow_the_interview_numbers_not_the_file_names(tmp_path: Path) -> None:
+    from tests.coding import CODEBOOK, write_sheet
+    from vmatrix.corpus.store import Document
+    from vmatrix.sheets.validate import validate_sheets
+
+    said = "R : On gagne du temps avec le site."
+    db = tmp_path / "c.db"
+    with Corpus(db, create=True) as corpus, corpus.transaction():
+        for doc_id, number in (("E22-consultant", "22"), ("Entretien-3-dupont", "3"), ("ENTRETIEN-12", "12")):
+            corpus.put_document(
+                Document(
+                    doc_id, f"Entretien {number}", number, f"/t/{doc_id}.txt", "txt", "utf-8", doc_id, 7
+                ),
+                said,
+            )
+    rows = [[n, "On gagne du temps", "fonctionnelle", "site web"] for n in ("22", "3", "12")]
+    sheet = write_sheet(tmp_path / "s.csv", rows, ["document", "quote", "values", "tool"])
+    with Corpus(db) as corpus:
+        assert validate_sheets(corpus, [sheet], load_codebook(CODEBOOK)).ok
+    result = runner.invoke(app, ["--corpus", str(db), "quote", "-f", "json", "--codebook", str(CODEBOOK)])
+    assert [q["label"] for q in json.loads(result.stdout)] == ["Entretien 3", "Entretien 12", "Entretien 22"]
+    table = runner.invoke(app, ["--corpus", str(db), "table", "-f", "json", "--codebook", str(CODEBOOK)])
+    (row,) = json.loads(table.stdout)
+    assert row["documents"] == ["Entretien-3-dupont", "ENTRETIEN-12", "E22-consultant"]

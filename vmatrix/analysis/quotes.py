@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from vmatrix.analysis.units import Analysis, Condition, Verbatim, natural_key
+from vmatrix.analysis.units import Analysis, Condition, Verbatim, in_label_order, natural_key
 from vmatrix.coding.codebook import FACET_COLUMNS
 from vmatrix.table import Table, latex_escape
 from vmatrix.textnorm import CONTROLS, TRANSCRIPTION_MARKS, fold, one_paragraph
@@ -95,7 +95,7 @@ def select(analysis: Analysis, query: QuoteQuery) -> tuple[list[Verbatim], int]:
             chosen = [v for v in chosen if wanted <= set(v.values)]
     orphaned = sum(1 for v in chosen if v.orphaned or v.start is None)
     chosen = [v for v in chosen if not (v.orphaned or v.start is None or v.end is None)]
-    chosen.sort(key=lambda v: (natural_key(v.document), v.start, v.end))
+    chosen.sort(key=lambda v: (*in_label_order(v.label, v.document), v.start, v.end))
     if query.limit is not None:
         chosen = chosen[: query.limit]
     return chosen, orphaned

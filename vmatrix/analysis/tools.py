@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vmatrix.analysis.quotes import cut_as_typed
-from vmatrix.analysis.units import Analysis, Verbatim, natural_key
+from vmatrix.analysis.units import Analysis, Verbatim, in_label_order, natural_key
 from vmatrix.table import Table
 from vmatrix.textnorm import one_paragraph
 
@@ -39,7 +39,8 @@ def tool_rows(analysis: Analysis, verbatims: Sequence[Verbatim]) -> list[ToolRow
         if not natures:
             code = analysis.codebook.facets["tool"].resolve(tool)
             natures = [code.nature] if code is not None and code.nature else []
-        documents = sorted({v.document for v in group}, key=natural_key)
+        labels = {v.document: v.label for v in group}
+        documents = sorted(labels, key=lambda d: in_label_order(labels[d], d))
         rows.append(
             ToolRow(
                 tool=tool,

@@ -585,11 +585,17 @@ def _suggested(
                 evidence=evidence,
             )
         )
-    verbatims.sort(key=lambda v: (natural_key(v.document), v.start or 0))
+    verbatims.sort(key=lambda v: (*in_label_order(v.label, v.document), v.start or 0))
     return verbatims
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def in_label_order(label: str, doc_id: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Sort key putting documents in the order of their citation labels, « Entretien 3 »
+    before « Entretien 12 », whatever their file names (``E22-consultant``, ``ENTRETIEN 3``)."""
+    return natural_key(label), natural_key(doc_id)
 
 
 @functools.cache  # a corpus names few documents, and sorts verbatims by them thousands of times

@@ -24,7 +24,7 @@ from vmatrix import __version__
 from vmatrix.analysis import quotes as quoting
 from vmatrix.analysis.matrix import STRONG_MARK, WEAK_MARK, MatrixOptions, compute, describe, to_table
 from vmatrix.analysis.tools import tool_rows, tool_table
-from vmatrix.analysis.units import Analysis, load, natural_key
+from vmatrix.analysis.units import Analysis, in_label_order, load, natural_key
 from vmatrix.coding.codebook import Codebook
 from vmatrix.errors import NothingToShow, UsageError
 from vmatrix.output import figures
@@ -250,7 +250,7 @@ def _figure(svg: bytes, *, title: str, prefix: str, caption: str) -> str:
 
 
 def _corpus(analysis: Analysis, selected: list[str]) -> str:
-    documents = sorted(analysis.documents.values(), key=lambda d: natural_key(d.id))
+    documents = sorted(analysis.documents.values(), key=lambda d: in_label_order(d.label, d.id))
     keys: list[str] = []
     for doc in documents:
         keys += [k for k in doc.attributes if k not in keys]
