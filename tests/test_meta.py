@@ -92,3 +92,19 @@ def test_durations_typed_as_spreadsheet_times(tmp_path: Path) -> None:
     book.save(tmp_path / "meta.xlsx")
     meta = read_metadata(tmp_path / "meta.xlsx")
     assert [row.attributes["duration"] for row in meta.rows] == ["65", "65"]
+
+
+def test_files_no_metadata_row_names_are_listed(tmp_path: Path) -> None:
+    from vmatrix.transcripts.ingest import plan
+
+    folder = tmp_path / "entretiens"
+    folder.mkdir()
+    for name in ("entretien-1.txt", "entretien-2.txt", "notes.txt"):
+        (folder / name).write_text("Q : Bonjour.\nR : Bonjour.\n", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("fichier;rôle\nentretien-1.txt;dirigeant\n", encoding="utf-8")
+    _, report = plan([folder], meta=meta)
+    (warning,) = report.warnings
+    assert "no row names 2 file(s) ingested: entretien-2.txt, notes.txt" in warning
+    meta.write_text("fichier;rôle\nentretien-1.txt;dirigeant\nentretien-2.txt;expert\nnotes.txt;\n")
+    assert plan([folder], meta=meta)[1].warnings == []

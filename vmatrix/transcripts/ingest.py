@@ -190,6 +190,14 @@ def plan(
                 report.warnings.append(
                     f"{metadata.path}, row {row.row}: {row.file or row.id!r} matches no file ingested"
                 )
+        unnamed = [p.source.path.name for p in planned if metadata.find(p.source.path) is None]
+        if unnamed:
+            listing = ", ".join(unnamed[:5]) + (f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else "")
+            report.warnings.append(
+                f"{metadata.path}: no row names {len(unnamed)} file(s) ingested: {listing}; they get "
+                "no role, sector or date (add a row for each interview, and move files that are "
+                "not interviews, such as notes, out of the folder)"
+            )
     if problems:
         if skip_bad and not planned:
             raise BadInputFiles(
