@@ -372,3 +372,13 @@ def test_a_quote_without_the_transcribers_marks_is_found_and_cited_without_them(
     assert "[00:02:10]" in by_value["sociale"]["text"]  # the transcript's passage, exactly
     assert by_value["sociale"]["cited"] == typed.rstrip(".")
     assert by_value["hedonique"]["cited"] in ("", kept)  # a mark the quote kept stays
+
+
+def test_a_facet_name_in_the_singular_or_plural_is_the_codebooks(db: Path, tmp_path: Path) -> None:
+    rows = [["1", QUOTE, "localisation", "Client", "Entreprises"]]
+    sheet = write_sheet(tmp_path / "s.csv", rows, ["document", "quote", "values", "beneficiary", "initiator"])
+    result = check(db, [sheet])
+    assert result.ok and not result.findings, result.findings
+    with Corpus(db) as corpus:
+        (code,) = corpus.codes()
+    assert (code.facets["beneficiary"], code.facets["initiator"]) == (["clients"], ["entreprise"])

@@ -60,8 +60,15 @@ class Facet:
         return f"Facet({self.id!r}, {len(self.codes)} codes)"
 
     def resolve(self, name: str) -> Code | None:
+        """The code a typed name means: a name, label or alias, or its plural or singular
+        (« Dirigeants » for dirigeant, « Partenaire » for partenaires)."""
         if name not in self._typed:  # a sheet types the same few names thousands of times
-            self._typed[name] = self._index.get(fold_code(name))
+            key = fold_code(name)
+            other = key[:-1] if key.endswith("s") else key + "s"
+            code = self._index.get(key)
+            if code is None and len(key) > 3:
+                code = self._index.get(other)
+            self._typed[name] = code
         return self._typed[name]
 
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
