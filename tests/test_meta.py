@@ -108,3 +108,15 @@ def test_files_no_metadata_row_names_are_listed(tmp_path: Path) -> None:
     assert "no row names 2 file(s) ingested: entretien-2.txt, notes.txt" in warning
     meta.write_text("fichier;rôle\nentretien-1.txt;dirigeant\nentretien-2.txt;expert\nnotes.txt;\n")
     assert plan([folder], meta=meta)[1].warnings == []
+
+
+def test_dates_typed_the_french_way_read_as_one_form(tmp_path: Path) -> None:
+    meta = tmp_path / "meta.csv"
+    meta.write_text(
+        "fichier;date\na.txt;05/04/2024\nb.txt;1er avril 2024\nc.txt;2024-03-12\nd.txt;12 Mars 2024\n"
+        "e.txt;31/02/2024\nf.txt;printemps 2024\n",
+        encoding="utf-8",
+    )
+    read = read_metadata(meta)
+    dates = [read.find(Path(f"{n}.txt")).attributes["date"] for n in "abcdef"]  # type: ignore[union-attr]
+    assert dates == ["2024-04-05", "2024-04-01", "2024-03-12", "2024-03-12", "31/02/2024", "printemps 2024"]

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from vmatrix.errors import InputFileError
 from vmatrix.tabular import header_key, match_headers, read_sheet
+from vmatrix.textnorm import fold
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "file": (
@@ -170,6 +172,8 @@ def read_metadata(path: Path, *, encoding: str | None = None) -> Metadata:
                 attributes[name] = value
         if "duration" in attributes:
             attributes["duration"] = str(_minutes(attributes["duration"], f"{path}, row {number}"))
+        if "date" in attributes:
+            attributes["date"] = _iso_date(attributes["date"])
         for i, key_name in extra.items():
             if i < len(cells) and cells[i].strip():
                 attributes[key_name] = cells[i].strip()
@@ -202,6 +206,47 @@ def _slug(header: str) -> str:
     from vmatrix.textnorm import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(header)).strip("-")
+
+
+_MONTHS = {
+    fold(name): number
+    for number, names in enumerate(
+        (
+            "janvier janv",
+            "février fevr févr fev",
+            "mars",
+            "avril avr",
+            "mai",
+            "juin",
+            "juillet juil",
+            "août aout",
+            "septembre sept",
+            "octobre oct",
+            "novembre nov",
+            "décembre dec déc",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+
+
+def _iso_date(value: str) -> str:
+    """A date as French sheets type it — ``05/04/2024``, ``5.4.2024``, ``12 mars 2024``,
+    ``1er avril 2024`` — as ``2024-04-05``, the form a spreadsheet's own dates take, so
+    one column sorts and filters alike; anything else is kept as typed."""
+    text = value.strip()
+    day = month = year = None
+    if found := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text):
+        day, month, year = int(found[1]), int(found[2]), int(found[3])
+    elif found := re.fullmatch(r"(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?\s+(\d{4})", text):
+        day, month, year = int(found[1]), _MONTHS.get(fold(found[2])), int(found[3])
+    if day is None or month is None or year is None:
+        return value
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return value  # 31/02/2024 is a typo the researcher must see as typed
 
 
 def _minutes(value: str, where: str) -> int:
