@@ -382,3 +382,24 @@ def test_a_facet_name_in_the_singular_or_plural_is_the_codebooks(db: Path, tmp_p
     with Corpus(db) as corpus:
         (code,) = corpus.codes()
     assert (code.facets["beneficiary"], code.facets["initiator"]) == (["clients"], ["entreprise"])
+
+
+def test_a_second_coders_sheet_left_unread_is_named(db: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for number, coder in enumerate(("Codage CM", "Codage JB")):
+        ws = book.active if number == 0 else book.create_sheet()
+        ws.title = coder
+        ws.append(["Entretien", "Verbatim", "Valeurs"])
+        ws.append(["1", QUOTE, "Localisation"])
+    book.create_sheet("Listes").append(["Valeurs", "Fonctionnelle"])  # no coding: not named
+    path = tmp_path / "double.xlsx"
+    book.save(path)
+    first = check(db, [path], dry_run=True)
+    assert first.ok
+    (unread,) = codes_of(first, "unread-sheets")
+    assert "'Codage JB' also holds coding" in unread.message and "Listes" not in unread.message
+    assert "--sheet 'Codage CM' --sheet 'Codage JB'" in unread.hint
+    both = check(db, [path], sheet=["Codage CM", "Codage JB"], dry_run=True)
+    assert both.ok and not codes_of(both, "unread-sheets")

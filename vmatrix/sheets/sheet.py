@@ -87,6 +87,9 @@ class CodingSheet:
     worksheets: list[str] = field(default_factory=list)  # XLSX: every sheet of the workbook
     unlabelled: dict[int, list[int]] = field(default_factory=dict)  # column index -> rows with a cell
     delimiter: str | None = None  # CSV
+    # XLSX read by default (its first sheet): the other sheets that are coding sheets too
+    # (one per coder), which only --sheet reads.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

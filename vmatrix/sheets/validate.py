@@ -19,6 +19,7 @@ from vmatrix.coding.codebook import FACETS, Code, Codebook, Facet
 from vmatrix.corpus.anchor import Anchor, Finder, context_of
 from vmatrix.corpus.documents import DocumentIndex
 from vmatrix.corpus.store import CodeRow, Corpus, Document
+from vmatrix.errors import VmatrixError
 from vmatrix.sheets.sheet import (
     CodingSheet,
     SheetRow,
@@ -218,6 +219,18 @@ class _SheetCheck:
             )
         for name in missing:
             self.add(header, ERROR, "missing-column", f"no {name!r} column", hint)
+        if self.sheet.unread:
+            self.add(
+                None,
+                WARNING,
+                "unread-sheets",
+                f"only the workbook's first sheet, {self.sheet.worksheet!r}, was read; "
+                + ", ".join(repr(w) for w in self.sheet.unread)
+                + " also holds coding",
+                "name each sheet to read with --sheet (one per coder: --sheet "
+                + " --sheet ".join(repr(w) for w in [self.sheet.worksheet, *self.sheet.unread])
+                + ")",
+            )
         for index, rows in self.sheet.unlabelled.items():
             self.add(
                 rows[0],
@@ -666,7 +679,23 @@ def validate_sheets(
         for path in paths
         for name in (worksheets if path.suffix.lower() in (".xlsx", ".xlsm") else [None])
     ]
+    if sheet is None:
+        for coding_sheet in sheets:
+            coding_sheet.unread = [
+                name
+                for name in coding_sheet.worksheets
+                if name != coding_sheet.worksheet and _is_coding_sheet(coding_sheet.path, name)
+            ]
     return check_sheets(corpus, sheets, codebook, dry_run=dry_run, forget=forget)
+
+
+def _is_coding_sheet(path: Path, worksheet: str) -> bool:
+    """Whether a worksheet has the columns of a coding sheet (a second coder's, say)."""
+    try:
+        columns = set(read_coding_sheet(path, sheet=worksheet).columns)
+    except VmatrixError:
+        return False
+    return {"document", "values"} <= columns and ("quote" in columns or {"start", "end"} <= columns)
 
 
 def check_sheets(
