@@ -1,0 +1,81 @@
+"""Four user value forms on spoken answers: tradition, bénévolence, sociale, épistémique.
+
+Each answer of tests/data/spoken/user_values.txt is written as SME managers and advisers
+speak (none is taken from the benchmark sets). Every one states its value form without the
+definition's words, or uses a word of the theme without stating it (a false friend); the
+test checks what the bundled lexicons must and must not suggest for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vmatrix.coding.codebook import load_codebook
+from vmatrix.coding.lexicon import load_lexicon, read_phrases
+from vmatrix.coding.suggest import suggest
+from vmatrix.corpus.store import Corpus
+from vmatrix.transcripts.ingest import ingest
+
+ANSWERS = Path(__file__).parent / "data" / "spoken" / "user_values.txt"
+
+# Start of the answer -> (value forms that must be suggested, value forms that must not).
+EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    # Tradition as continuity, inheritance and the trade's customs.
+    "Ça a toujours été comme ça chez nous": ({"traditionnelle"}, set()),
+    "Ça fait trente ans que je note": ({"traditionnelle"}, set()),
+    "Le savoir-faire de la maison": ({"traditionnelle"}, set()),
+    "Notre père faisait ses devis": ({"traditionnelle"}, set()),
+    "Ici on respecte les usages": ({"traditionnelle"}, set()),
+    "Les éleveurs du plateau, ils sont attachés au papier": ({"traditionnelle"}, set()),
+    "J'ai repris la quincaillerie de mes parents": ({"traditionnelle"}, set()),
+    "Pour eux, le rendez-vous du jeudi au marché": ({"traditionnelle"}, set()),
+    "Il y a des choses qui se font pas": ({"traditionnelle"}, set()),
+    # Tradition as the old way kept beside the tool, and the reluctance to change.
+    "Le carnet de rendez-vous, on le garde": ({"traditionnelle"}, set()),
+    "Le fax, certains clients": ({"traditionnelle"}, set()),
+    "On a des fournisseurs historiques": ({"traditionnelle"}, set()),
+    "Mon associé, il a freiné des quatre fers": ({"traditionnelle"}, set()),
+    "Franchement, les gars de l'équipe": ({"traditionnelle"}, set()),
+    "Les clientes veulent entendre une voix": ({"traditionnelle"}, set()),
+    "Mon voisin dit toujours, pourquoi changer": ({"traditionnelle"}, set()),
+    "Mon comptable refuse les factures par mail": ({"traditionnelle"}, set()),
+    # Always on the phone is being busy; « un sacré » an intensifier; no network, a recent
+    # tool, good practice, a ledger of before, a preference and a thank-you are no custom.
+    "Je suis toujours au téléphone": (set(), {"traditionnelle"}),
+    "C'est un sacré chantier": (set(), {"traditionnelle"}),
+    "Là-haut il y a pas internet": (set(), {"traditionnelle"}),
+    "Ça fait deux ans qu'on a la caisse": (set(), {"traditionnelle"}),
+    "Ils ont mis en place les bonnes pratiques": (set(), {"traditionnelle"}),
+    "Avant on notait tout dans le grand cahier": (set(), {"traditionnelle"}),
+    "Je préfère qu'on m'envoie un mail": (set(), {"traditionnelle"}),
+    "On tient à remercier la région": (set(), {"traditionnelle"}),
+}
+
+
+@pytest.fixture(scope="module")
+def suggested(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    folder = tmp_path_factory.mktemp("user_values")
+    (folder / "answers.txt").write_text(ANSWERS.read_text(encoding="utf-8"), encoding="utf-8")
+    lexicon = load_lexicon(None, load_codebook(None))
+    with Corpus(folder / "corpus.db", create=True) as corpus:
+        ingest(corpus, [folder / "answers.txt"])
+        read_phrases(lexicon, corpus)
+        report = suggest(corpus, lexicon, store=False)
+    return {s.text: {v.value for v in s.suggestions} for s in report.segments}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", list(EXPECTED))
+def test_user_value_answer(suggested: dict[str, set[str]], start: str) -> None:
+    found = next((values for text, values in suggested.items() if text.startswith(start)), set())
+    wanted, unwanted = EXPECTED[start]
+    assert wanted <= found, f"{start!r}: {sorted(found)}"
+    assert not unwanted & found, f"{start!r}: {sorted(found)}"
+
+
+def test_every_expected_answer_is_in_the_file() -> None:
+    text = ANSWERS.read_text(encoding="utf-8")
+    assert all(start in text for start in EXPECTED)
+    assert text.count("\nR : ") == len(EXPECTED), "every answer in the file is checked"
