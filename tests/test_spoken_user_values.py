@@ -51,6 +51,24 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Avant on notait tout dans le grand cahier": (set(), {"traditionnelle"}),
     "Je préfère qu'on m'envoie un mail": (set(), {"traditionnelle"}),
     "On tient à remercier la région": (set(), {"traditionnelle"}),
+    # Épistémique as finding out, watching the others, understanding one's own figures.
+    "Je suis allé voir ce que proposaient les concurrents": ({"epistemique"}, set()),
+    "On a fouillé un peu partout": ({"epistemique"}, set()),
+    "On a épluché les stats du site": ({"epistemique"}, set()),
+    "Maintenant je comprends mon plan de trésorerie": ({"epistemique"}, set()),
+    "Moi je veux toujours savoir ce qu'il y a derrière": ({"epistemique"}, set()),
+    "Avec le tableau, j'arrive enfin à lire mes chiffres": ({"epistemique"}, set()),
+    "Le soir je potasse les fiches": ({"epistemique"}, set()),
+    "Je me suis penché sur la facture électronique": ({"epistemique"}, set()),
+    "J'ai pris des cours de photo": ({"epistemique"}, set()),
+    "Monter la boutique en ligne, c'était stimulant": ({"epistemique"}, set()),
+    "Depuis l'outil, je maîtrise mieux mes stocks": ({"epistemique"}, set()),
+    # « pour comprendre, » opens an explanation; an accountant's analysis is a service;
+    # doing as the others do is no watching them; knowing where the vans are is tracking.
+    "Pour comprendre, il faut savoir": (set(), {"epistemique"}),
+    "Le comptable analyse nos comptes": (set(), {"epistemique"}),
+    "Les clients font comme les autres": (set(), {"epistemique"}),
+    "Maintenant je sais où sont les camions": (set(), {"epistemique"}),
 }
 
 
