@@ -234,6 +234,34 @@ def test_docx_bold_speaker_names_become_labels(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_questions_in_bold_or_italic_are_the_interviewers(tmp_path: Path) -> None:
+    import docx
+
+    from vmatrix.transcripts.segment import segment_text
+
+    document = docx.Document()
+    document.add_paragraph().add_run("Entretien 35 – dirigeant, transport").bold = True
+    document.add_paragraph().add_run("Vous avez un site ?").bold = True
+    document.add_paragraph("Oui, on gagne du temps ?  Enfin je crois.")
+    document.add_paragraph().add_run("Et la visio ?").italic = True
+    document.add_paragraph("On l’utilise à distance.")
+    document.add_paragraph("Avec les clients surtout.")
+    document.save(str(tmp_path / "e.docx"))
+    text = read_source(tmp_path / "e.docx").text
+    assert [(s.speaker, text[s.start : s.end]) for s in segment_text(text)] == [
+        (None, "Entretien 35 – dirigeant, transport"),
+        ("Q", "Vous avez un site ?"),
+        (None, "Oui, on gagne du temps ?  Enfin je crois."),
+        ("Q", "Et la visio ?"),
+        (None, "On l’utilise à distance.\nAvec les clients surtout."),
+    ]
+    one = docx.Document()
+    one.add_paragraph().add_run("Vous avez un site ?").bold = True
+    one.add_paragraph("Oui.")
+    one.save(str(tmp_path / "one.docx"))
+    assert read_source(tmp_path / "one.docx").text == "Vous avez un site ?\nOui."  # one is no layout
+
+
 def test_docx_table_with_a_time_column(tmp_path: Path) -> None:
     path = write_docx(
         tmp_path / "e.docx",

@@ -17,7 +17,7 @@ from typing import Any
 from vmatrix.errors import InputFileError
 from vmatrix.files import decode, file_digest, open_zip, parse_xml, read_bytes, read_member
 from vmatrix.textnorm import normalise_stored
-from vmatrix.transcripts.segment import Turn, match_label
+from vmatrix.transcripts.segment import Turn, match_label, segment_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUBTITLE_SUFFIXES = {".srt", ".vtt"}
@@ -118,7 +118,32 @@ def _read_docx(data: bytes, where: str) -> str:
     body = root.find(_W + "body")
     if root.tag != _W + "document" or body is None:
         raise InputFileError(f"{where}: cannot be read as a Word document (no document body)")
-    return _join_paragraphs(list(_docx_lines(body)))
+    return _join_paragraphs(_emphasised_questions(list(_docx_lines(body))))
+
+
+class _Paragraph(str):
+    """A Word paragraph's text, and whether all of it is set in bold or italic."""
+
+    emphasised = False
+
+
+def _emphasised_questions(lines: list[str]) -> list[str]:
+    """In a Word transcript without speaker labels, the questions set apart in bold or
+    italic (a common layout: the interviewer's questions emphasised, the answers plain)
+    are the interviewer's: each gets the label ``Q :``, and the plain paragraphs after it
+    are its answer. Two such questions at least; a document with labels is left as it is."""
+    asked = [
+        i
+        for i, line in enumerate(lines)
+        if getattr(line, "emphasised", False) and line.rstrip().endswith("?")
+    ]
+    if len(asked) < 2 or any(s.speaker for s in segment_text("\n".join(lines))):
+        return lines
+    out = list(lines)
+    for i in asked:
+        lead = len(lines[i]) - len(lines[i].lstrip())
+        out[i] = f"{lines[i][:lead]}Q : {lines[i][lead:]}"
+    return out
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -169,24 +194,31 @@ def _docx_paragraph(paragraph: Any) -> str:
     with changes accepted. A bold name opening it ("**Mme Roux** Bonjour") gets the
     colon a speaker label needs ("Mme Roux : Bonjour")."""
     pieces: list[tuple[str, bool]] = []
+    plain: list[str] = []  # the text neither bold nor italic
 
-    def walk(node: Any, bold: bool) -> None:
+    def walk(node: Any, bold: bool, italic: bool) -> None:
         for child in node:
             tag = child.tag
             if tag in _W_SKIPPED:
                 continue
             if tag == _W + "r":
-                walk(child, _w_bold(child))
-            elif tag == _W + "t":
-                pieces.append((child.text or "", bold))
-            elif tag in _W_TEXT:
-                pieces.append((_W_TEXT[tag], bold))
+                walk(child, _w_bold(child), _w_italic(child))
+            elif tag == _W + "t" or tag in _W_TEXT:
+                piece = (child.text or "") if tag == _W + "t" else _W_TEXT[tag]
+                pieces.append((piece, bold))
+                if not (bold or italic):
+                    plain.append(piece)
             else:
-                walk(child, bold)
+                walk(child, bold, italic)
 
-    walk(paragraph, False)
+    walk(paragraph, False, False)
     text = "".join(piece for piece, _ in pieces)
-    return _bold_label(text, pieces) or text
+    labelled = _bold_label(text, pieces)
+    if labelled is not None:
+        return labelled
+    out = _Paragraph(text)
+    out.emphasised = bool(text.strip()) and not "".join(plain).strip()
+    return out
 
 
 def _w_bold(run: Any) -> bool:
@@ -198,6 +230,12 @@ def _w_bold(run: Any) -> bool:
         return bold.get(_W + "val", "true") not in ("0", "false", "off")
     style = props.find(_W + "rStyle")
     return style is not None and style.get(_W + "val") in ("Strong", "lev")
+
+
+def _w_italic(run: Any) -> bool:
+    props = run.find(_W + "rPr")
+    italic = props.find(_W + "i") if props is not None else None
+    return italic is not None and italic.get(_W + "val", "true") not in ("0", "false", "off")
 
 
 def _bold_label(text: str, pieces: list[tuple[str, bool]]) -> str | None:
