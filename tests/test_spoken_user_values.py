@@ -69,6 +69,31 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "Le comptable analyse nos comptes": (set(), {"epistemique"}),
     "Les clients font comme les autres": (set(), {"epistemique"}),
     "Maintenant je sais où sont les camions": (set(), {"epistemique"}),
+    # Sociale as keeping up with the others, being recognised, not looking amateur.
+    "Les concurrents l'avaient tous": ({"sociale"}, set()),
+    "L'an dernier on a été élus meilleure boulangerie": ({"sociale"}, set()),
+    "Nos clients sont contents de dire": ({"sociale"}, set()),
+    "On voulait pas avoir l'air de bricoleurs": ({"sociale"}, set()),
+    "Une adresse en orange point fr, ça fait pas pro": ({"sociale"}, set()),
+    "Depuis le nouveau logo, les banques nous regardent autrement": ({"sociale"}, set()),
+    "Avec l'outil de devis, on a des documents du niveau": ({"sociale"}, set()),
+    # Other people's hours, the weather and a missing feature say nothing of image.
+    "Les autres ont des horaires différents": (set(), {"sociale"}),
+    "Il fait pas très beau aujourd'hui": (set(), {"sociale"}),
+    "La fonction d'export, elle existe pas": (set(), {"sociale"}),
+    # Bénévolence as being straight with people, keeping one's word, helping, not charging.
+    "Nous avec les clients on est cash": ({"benevolence"}, set()),
+    "Le fournisseur, on lui dit les choses en face": ({"benevolence"}, set()),
+    "Ici on n'a qu'une parole": ({"benevolence"}, set()),
+    "Un jeune qui s'installait": ({"benevolence"}, set()),
+    "La vieille dame, je lui ai pas facturé": ({"benevolence"}, set()),
+    "On paie nos producteurs rubis sur l'ongle": ({"benevolence"}, set()),
+    "Avec les élus du coin, on se doit d'être exemplaires": ({"benevolence"}, set()),
+    # Paying cash, figures that « ne mentent pas », a long-planned project, a straight wall.
+    "On a payé la facture cash": (set(), {"benevolence"}),
+    "Les chiffres ne mentent pas": (set(), {"benevolence"}),
+    "C'est un projet de longue date": (set(), {"benevolence"}),
+    "Le mur est droit": (set(), {"benevolence"}),
 }
 
 
