@@ -159,6 +159,24 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # Back-and-forth mails are exchanges, not trips.
     "Pour une étiquette c'était dix allers-retours par mail": (set(), {"localisation"}),
     "Je faisais trois allers-retours au dépôt": ({"localisation"}, set()),
+    # A before/now story about depending on someone is autonomy, not a task made faster.
+    "Avant on dépendait complètement du fournisseur": ({"actualisation"}, {"fonctionnelle"}),
+    "Avant j'étais tributaire de mon neveu": ({"actualisation"}, {"fonctionnelle"}),
+    # The computer network is no community; a network of producers who meet is.
+    "On a un prestataire qui surveille le réseau": ({"securite"}, {"socialisation"}),
+    "On fait partie d'un réseau de producteurs": ({"socialisation"}, set()),
+    # A frequency alone is no meeting; looking at what others do is no sharing.
+    "On fait la vidange du camion deux fois par an": (set(), {"socialisation"}),
+    "Ils sont curieux de ce que font les autres": ({"epistemique"}, {"socialisation"}),
+    # An empty room is a place; « je suis vidé » is the speaker worn out.
+    "Le samedi soir la salle était vide": (set(), {"hedonique"}),
+    "Après la saison je suis vidé": ({"hedonique"}, set()),
+    # Drawing a frame is no traceability; tracing a batch is.
+    "Le charpentier sait tracer une charpente": (set(), {"securite"}),
+    "Avec le logiciel on peut tracer chaque lot": ({"securite"}, set()),
+    # Two garages twenty kilometres apart travel nowhere, and « à vingt » is no late hour.
+    "Les deux garages sont à vingt kilomètres l'un de l'autre": (set(), {"localisation"}),
+    "On fait quarante kilomètres pour livrer": ({"localisation"}, set()),
 }
 
 
